@@ -1,0 +1,1 @@
+"""Extractors: one module per input kind, each turning a file into Facts."""

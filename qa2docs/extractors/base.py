@@ -1,0 +1,60 @@
+"""The Extractor base class that every input kind implements."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar, Iterator
+
+from qa2docs.facts import Fact
+
+
+@dataclass(frozen=True)
+class ExtractionWarning:
+    """A problem in an input file that did not stop the extraction."""
+
+    path: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line or '?'}: {self.message}"
+
+
+class Extractor:
+    """Base class. Subclasses parse one kind of input file into Facts.
+
+    Attributes:
+        name: the registry name (``"listobs"``), also written into each Provenance.
+        patterns: globs, relative to an EB dir (or the SB's ``calibrated`` dir for SB-level
+            extractors), of the files this extractor reads.
+        level: ``"eb"`` for EB-dir inputs, ``"sb"`` for inputs of the SB work dir.
+
+    An extractor never guesses: no evidence, no fact. It knows no template, no CLI and no
+    other extractor, and makes no precedence decisions beyond setting ``Fact.rank``.
+    Problems that do not stop it are recorded with :meth:`warn`; a file it cannot read at
+    all raises :class:`qa2docs.errors.ExtractionError`.
+    """
+
+    name: ClassVar[str] = ""
+    patterns: ClassVar[tuple[str, ...]] = ()
+    level: ClassVar[str] = "eb"
+
+    def __init__(self) -> None:
+        self.warnings: list[ExtractionWarning] = []
+
+    def warn(self, path: Path | str, line: int | None, message: str) -> None:
+        """Record a non-fatal problem at ``path:line``."""
+        self.warnings.append(ExtractionWarning(str(path), line, message))
+
+    def extract(self, path: Path) -> Iterator[Fact]:
+        """Yield the facts found in one input file.
+
+        Args:
+            path: the file (or folder, for ``asdm`` and ``plots``) to read.
+
+        Returns:
+            An iterator of :class:`qa2docs.facts.Fact`; provenance ``file`` is ``path.name``
+            unless the extractor has reason to keep more of the path.
+        """
+        raise NotImplementedError

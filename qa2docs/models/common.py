@@ -1,0 +1,62 @@
+"""Value types shared by the documents: project codes, ASDM UIDs, SB names, text."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from pydantic import AfterValidator, BeforeValidator
+
+PROJECT_CODE_RE = re.compile(r"^(?P<year>\d{4})\.(?P<cycle>[0-9A])\.\d{5}\.[STLVAP]$")
+# The seed's own example (uid___A002_X4sda4d_Xa12) is not hexadecimal: accept alphanumerics.
+ASDM_UID_RE = re.compile(r"^uid___A\d{3}_X[0-9A-Za-z]+_X[0-9A-Za-z]+$")
+SB_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}$")
+JIRA_RE = re.compile(r"^SCOPS-\d+$")
+
+# First proposal year of each ALMA Cycle (2020 had no call: Cycle 8 is 2021.1).
+_CYCLE_BY_YEAR = {2011: 0, 2012: 1, 2013: 2, 2014: 2, 2015: 3, 2016: 4, 2017: 5, 2018: 6,
+                  2019: 7, 2020: 7, 2021: 8, 2022: 9, 2023: 10, 2024: 11, 2025: 12, 2026: 13}
+
+
+def normalize_text(value: object) -> str:
+    """Multi-line answer text: each line stripped, blank lines dropped."""
+    if value is None:
+        return ""
+    lines = (line.strip() for line in str(value).replace("\r\n", "\n").split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def normalize_uid(value: str) -> str:
+    """``uid://A002/Xdd9c61/X66d`` -> ``uid___A002_Xdd9c61_X66d``; other text unchanged."""
+    value = value.strip()
+    if value.startswith("uid://"):
+        return "uid___" + value[len("uid://"):].replace("/", "_")
+    return value
+
+
+def short_id(uid: str) -> str:
+    """The last part of an ASDM UID: ``uid___A002_Xdd9c61_X66d`` -> ``X66d``."""
+    return normalize_uid(uid).rsplit("_", 1)[-1]
+
+
+def cycle_of(project_code: str) -> int | None:
+    """The ALMA Cycle of a project code (2013.1.12345.S -> 2), or None when unknown."""
+    m = PROJECT_CODE_RE.match(project_code or "")
+    return _CYCLE_BY_YEAR.get(int(m["year"])) if m else None
+
+
+def _check(regex: re.Pattern[str], what: str, example: str):
+    def check(value: str) -> str:
+        if not regex.match(value):
+            raise ValueError(f"{value!r} is not a valid {what} (e.g. {example})")
+        return value
+    return check
+
+
+Text = Annotated[str, BeforeValidator(normalize_text)]
+ProjectCode = Annotated[str, AfterValidator(_check(PROJECT_CODE_RE, "project code",
+                                                   "2013.1.12345.S"))]
+AsdmUid = Annotated[str, BeforeValidator(normalize_uid),
+                    AfterValidator(_check(ASDM_UID_RE, "ASDM UID", "uid___A002_Xdd9c61_X66d"))]
+SbName = Annotated[str, AfterValidator(_check(SB_NAME_RE, "SB name", "B6_IRAS12345"))]
+JiraTicket = Annotated[str, AfterValidator(_check(JIRA_RE, "JIRA ticket id", "SCOPS-1234"))]

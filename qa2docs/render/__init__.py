@@ -1,0 +1,1 @@
+"""Rendering: Jinja2 templates to text, HTML and PDF."""

@@ -150,7 +150,7 @@ def parse_checklist(text: str, path: Path | str = "<checklist>",
     """Parse an EB or SB checklist (kind guessed from its labels when not given)."""
     path = Path(path)
     if kind is None:
-        kind = "eb" if re.search(r"ASDM\s+UID|DATA\s+IMPORT", text, re.IGNORECASE) else "sb"
+        kind = "eb" if re.search(r"^ASDM\s+UID\s*:|DATA\s+IMPORT", text, re.IGNORECASE | re.MULTILINE) else "sb"
     model_cls = EBChecklist if kind == "eb" else SBChecklist
     b = _Builder(path, model_cls.layout)
     lines = split_lines(text)

@@ -1,0 +1,207 @@
+"""Exact rendering, tolerant parsing and in-place editing of the text checklists."""
+
+from __future__ import annotations
+
+import string
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from qa2docs.checklist_text import Change, apply_changes, parse_checklist, parse_readme
+from qa2docs.errors import ChecklistError
+from qa2docs.models import EBChecklist, ReadmeHeader, SBChecklist
+from qa2docs.models.layout import EB_LAYOUT, SB_LAYOUT
+from qa2docs.render.text import render_checklist, render_readme
+
+from conftest import GOLDEN
+
+BLANKS = [
+    (lambda: render_checklist(EBChecklist()), "Checklist_EB.blank.txt"),
+    (lambda: render_checklist(SBChecklist()), "Checklist_SB.blank.txt"),
+    (lambda: render_readme(ReadmeHeader(form=2)), "README.header.cycle2.blank.txt"),
+    (lambda: render_readme(ReadmeHeader(form=3)), "README.header.cycle3.blank.txt"),
+]
+
+
+@pytest.mark.parametrize("render, name", BLANKS, ids=[n for _, n in BLANKS])
+def test_blank_render_is_byte_identical_to_golden(render, name):
+    assert render().encode() == (GOLDEN / name).read_bytes()
+
+
+@pytest.mark.parametrize("name, model", [("Checklist_EB.blank.txt", EBChecklist()),
+                                         ("Checklist_SB.blank.txt", SBChecklist())])
+def test_blank_parses_to_empty_model(name, model):
+    doc = parse_checklist((GOLDEN / name).read_text())
+    assert doc.model == model
+    assert all(el.id in doc.spans for el in type(model).layout if el.answers)
+
+
+# Words a person might write: no brackets, no leading dash, no colon (which would read as
+# a label), so that a comment line can never be taken for another element.
+_word = st.text(string.ascii_letters + string.digits + ".,'()=~+/", min_size=1, max_size=8)
+_line = st.lists(_word, min_size=1, max_size=5).map(" ".join)
+_text = st.lists(_line, min_size=0, max_size=3).map("\n".join)
+_one_line = st.one_of(st.just(""), _line)
+
+
+def _model_strategy(model_cls):
+    parts = {"header": {}, "sections": {}, "items": {}}
+    for el in model_cls.layout:
+        if el.kind == "header":
+            parts["header"][el.attr] = _text
+        elif el.kind == "section":
+            parts["sections"][el.attr] = st.fixed_dictionaries({"done": st.booleans()})
+        elif el.kind == "yesno":
+            parts["items"][el.attr] = st.fixed_dictionaries({
+                "yes": st.booleans(), "no": st.booleans(),
+                "value": _one_line if el.inline else st.just(""), "comment": _text})
+        elif el.kind == "check":
+            parts["items"][el.attr] = st.fixed_dictionaries(
+                {"checked": st.booleans(), "comment": _text})
+        elif el.kind == "field":
+            parts["items"][el.attr] = st.fixed_dictionaries({"value": _text})
+        elif el.kind == "paste":
+            parts["items"][el.attr] = st.fixed_dictionaries({"text": _text})
+    return st.fixed_dictionaries(
+        {k: st.fixed_dictionaries(v) for k, v in parts.items()}).map(model_cls.model_validate)
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(_model_strategy(EBChecklist), _model_strategy(SBChecklist)))
+def test_parse_render_roundtrip(model):
+    kind = "eb" if isinstance(model, EBChecklist) else "sb"
+    assert parse_checklist(render_checklist(model), kind=kind).model == model
+
+
+def _change_for(el, draw):
+    if el.kind == "yesno":
+        return [Change(el.id, "answer", draw(st.sampled_from(["yes", "no", "", "both"]))),
+                Change(el.id, "comment", draw(_text))] + (
+                    [Change(el.id, "value", draw(_one_line))] if el.inline else [])
+    if el.kind == "check":
+        return [Change(el.id, "answer", draw(st.sampled_from(["x", ""]))),
+                Change(el.id, "comment", draw(_text))]
+    if el.kind == "section":
+        return [Change(el.id, "done", draw(st.booleans()))]
+    if el.kind == "paste":
+        return [Change(el.id, "text", draw(_text))]
+    return [Change(el.id, "value", draw(_text))]
+
+
+def _expected(model, changes):
+    data = model.model_dump()
+    for c in changes:
+        el = type(model)().element(c.element)
+        if el.kind == "header":
+            data["header"][el.attr] = c.value
+        elif el.kind == "section":
+            data["sections"][el.attr]["done"] = c.value
+        elif c.part == "answer" and el.kind == "yesno":
+            data["items"][el.attr].update(yes=c.value in ("yes", "both"), no=c.value in ("no", "both"))
+        elif c.part == "answer":
+            data["items"][el.attr]["checked"] = c.value == "x"
+        else:
+            data["items"][el.attr][c.part] = c.value
+    return type(model).model_validate(data)
+
+
+@st.composite
+def _edit_case(draw):
+    model = draw(_model_strategy(EBChecklist))
+    elements = draw(st.lists(st.sampled_from([e for e in EB_LAYOUT if e.answers]),
+                             unique_by=lambda e: e.id, max_size=8))
+    changes = [c for el in elements for c in _change_for(el, draw)]
+    newline = draw(st.sampled_from(["\n", "\r\n"]))
+    # Lines a person adds at column 0 between elements: never part of any answer.
+    lines = render_checklist(model).split("\n")
+    inserts = draw(st.lists(st.tuples(st.integers(0, len(lines) - 1), _line), max_size=4))
+    for pos, text in sorted(inserts, reverse=True):
+        if lines[pos].strip() and not lines[pos].startswith(" "):
+            lines.insert(pos, "NOTE " + text)
+    return model, changes, newline.join(lines), [f"NOTE {t}" for _, t in inserts]
+
+
+@settings(max_examples=80, suppress_health_check=[HealthCheck.too_slow])
+@given(_edit_case())
+def test_edit_in_place_changes_only_answers(case):
+    model, changes, text, notes = case
+    doc = parse_checklist(text, kind="eb")
+    assert doc.model == model
+    edited, unplaced = apply_changes(doc, changes)
+    assert unplaced == []
+    assert parse_checklist(edited, kind="eb").model == _expected(model, changes)
+    for note in notes:
+        assert text.count(note) == edited.count(note)
+    # The line endings the person's file uses are kept.
+    assert ("\r\n" in text) == ("\r\n" in edited)
+
+
+HAND_EDITED = """\
+Project code     : 2013.1.12345.S\r
+Contact Scientist:\tJohn Smith\r
+PI               : Jane Doe   \r
+ASDM UID         :\r
+My own note at column zero\r
+\r
+DATA IMPORT -----------------------------------------------------[X]\r
+                                              Yes No   Comments:\r
+  - asis='Antenna Station CalAtmosphere Receiver Source' [ ] [*] not in the script\r
+        and a second comment line\r
+  1) Apriori calibration ----------------------------------------[ ]\r
+  - FIXPLANETS   necessary?\t\t[v] [ ]\r
+  - checked Tsys tables?                      [✓]  fine\r
+"""
+
+
+def test_hand_edited_checklist_is_read_tolerantly():
+    doc = parse_checklist(HAND_EDITED, kind="eb")
+    m = doc.model
+    assert m.header.contact_scientist == "John Smith"
+    assert m.header.pi == "Jane Doe"
+    assert m.sections.data_import.done
+    assert (m.items.import_asis.yes, m.items.import_asis.no) == (False, True)
+    assert m.items.import_asis.comment == "not in the script\nand a second comment line"
+    assert m.items.apriori_fixplanets.yes
+    assert m.items.apriori_tsys.checked and m.items.apriori_tsys.comment == "fine"
+    edited, _ = apply_changes(doc, [Change("asdm_uid", "value", "uid___A002_Xdd9c61_X66d")])
+    assert edited == HAND_EDITED.replace("ASDM UID         :\r",
+                                         "ASDM UID         : uid___A002_Xdd9c61_X66d\r")
+
+
+def test_bad_box_names_file_and_line():
+    text = (GOLDEN / "Checklist_EB.blank.txt").read_text().replace(
+        "fixplanets necessary?                     [ ]", "fixplanets necessary?                     [q]")
+    with pytest.raises(ChecklistError) as err:
+        parse_checklist(text, "Checklist_x.txt")
+    assert str(err.value) == "Checklist_x.txt:22: box holds 'q': tick it with x or leave it blank"
+
+
+def test_duplicate_item_is_an_error():
+    text = (GOLDEN / "Checklist_EB.blank.txt").read_text()
+    text += "  - fixplanets necessary?                     [ ] [ ]\n"
+    with pytest.raises(ChecklistError, match=r":64: 'fixplanets necessary\?' appears twice \(first at line 22\)"):
+        parse_checklist(text, "c.txt")
+
+
+def test_not_a_checklist():
+    with pytest.raises(ChecklistError, match="none of its labels found"):
+        parse_checklist("hello\nworld\n", "x.txt", kind="eb")
+
+
+def test_readme_roundtrip_keeps_markdown_comments():
+    header = ReadmeHeader(form=3, cycle="3", project_code="2015.1.00262.S",
+                          comments="Phase drifts for *CM07*.\n\n- item one\n  - nested")
+    assert parse_readme(render_readme(header)).model == header
+
+
+def test_readme_real_header_from_corpus(corpus_dir):
+    text = (corpus_dir / "readme_headers" / "FeO_band4_README").read_text()
+    doc = parse_readme(text)
+    assert doc.model.form == 3
+    assert doc.model.project_code == "2015.1.00262.S"
+    assert doc.model.total_member_sbs == "1"
+    assert doc.model.comments.startswith("Requested continuum RMS (for object OrionBullets)")
+    assert doc.model.comments.endswith('Achieved beam: 0.38"x0.34"')
+    edited, _ = apply_changes(doc, [Change("qa2_result", "value", "SEMIPASS")])
+    assert edited == text.replace("QA2 Result: PASS", "QA2 Result: SEMIPASS")

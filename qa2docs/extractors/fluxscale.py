@@ -1,0 +1,235 @@
+"""The ``fluxscale`` extractor: CASA fluxscale results from a ``.fluxscale`` file.
+
+The ``.fluxscale`` file is a CASA log that the calibration script redirected while fluxscale
+ran; the same lines appear in a casa log when nothing redirected them (the ``casalog``
+extractor uses :class:`FluxscaleRuns` from here for those). Shapes understood:
+
+- ``Flux density for F in SpW=N (freq=3.4579e+11 Hz) is: S +/- E (SNR = R, N = K)``; before
+  CASA 4.2 without ``(freq=...)``, and ``N= K`` in old logs;
+- ``Flux density for F in SpW=N is:  INSUFFICIENT DATA`` (null flux);
+- ``Fitted spectrum for F with fitorder=1: Flux density = S +/- E (freq=F GHz)`` followed by
+  ``spidx=A +/- E`` (CASA 4.x) or ``spidx: a_1 (spectral index) =A +/- E covariance ...``;
+- ``Found reference field(s): A B`` and ``Found transfer field(s):  C D``.
+
+Lines may have the full log prefix (tabs), the logger-window prefix (spaces), or none.
+Only the last fluxscale run of a file counts: a run starts at ``Begin Task: fluxscale``, at a
+``Found ... field(s)`` line after results, or at a ``Flux density`` line after a fit.
+
+Fact ids (DESIGN 4.2 plus extras): ``flux_densities`` [{source, spw, freq_hz, flux_jy,
+error_jy, snr, n}], ``fitted_spectra`` [{source, flux_jy, error_jy, ref_freq_hz, spidx,
+spidx_error}], ``fluxscale.reference_fields`` [str], ``fluxscale.transfer_fields`` [str],
+``gaincal.fluxscale_paste`` (str: the result messages, one per line, as a reducer pastes them).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, ClassVar, Iterator
+
+from qa2docs.extractors.base import Extractor
+from qa2docs.extractors.logscan import LogLine, LogScanner, compile_markers
+from qa2docs.facts import Fact, make_fact
+
+_NUM = r"[-+]?(?:nan|inf|(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)"
+_FLUX = re.compile(
+    rf"^Flux density for (?P<source>.+?) in SpW=(?P<spw>\d+)(?: \(freq=(?P<freq>{_NUM}) Hz\))? is:"
+    rf"\s*(?:(?P<insufficient>INSUFFICIENT DATA)|(?P<flux>{_NUM}) \+/- (?P<err>{_NUM})"
+    rf" \(SNR = (?P<snr>{_NUM}), N\s*=\s*(?P<n>\d+)\))"
+)
+_FIT = re.compile(
+    rf"^Fitted spectrum for (?P<source>.+?) with fitorder=\d+: Flux density = (?P<flux>{_NUM})"
+    rf" \+/- (?P<err>{_NUM}) \(freq=(?P<freq>{_NUM}) GHz\)"
+    rf"(?: spidx(?:: a_1 \(spectral index\) =|=)\s*(?P<spidx>{_NUM}) \+/- (?P<spidx_err>{_NUM}))?"
+)
+_FOUND = re.compile(r"^Found (?P<kind>reference|transfer) field\(s\):(?P<names>.*)$")
+_BEGIN = re.compile(r"Begin Task:\s*fluxscale\b")
+
+FLUXSCALE_STARTS = (
+    rb"Flux density for ",
+    rb"Fitted spectrum for ",
+    rb"Found (?:reference|transfer) field",
+    rb"Begin Task: *fluxscale",
+)
+"""Message starts of the lines this module reads (for :func:`compile_markers`)."""
+
+_MARKERS = compile_markers(FLUXSCALE_STARTS)
+
+
+def _num(text: str | None) -> float | None:
+    if text is None:
+        return None
+    value = float(text)
+    return value if math.isfinite(value) else None
+
+
+def _ghz_to_hz(text: str) -> float | None:
+    # "341.157" -> float("341.157e9") is exact, where 341.157 * 1e9 is 341157000000.00006
+    if "e" in text.lower() or "n" in text.lower():
+        value = _num(text)
+        return value * 1e9 if value is not None else None
+    return _num(text + "e9")
+
+
+@dataclass
+class FluxscaleRun:
+    """The results of one fluxscale run, with the lines they came from."""
+
+    begin_line: int | None = None
+    reference: tuple[list[str], LogLine] | None = None
+    transfer: tuple[list[str], LogLine] | None = None
+    fluxes: list[tuple[dict, LogLine]] = field(default_factory=list)
+    fits: list[tuple[dict, LogLine]] = field(default_factory=list)
+
+    @property
+    def has_results(self) -> bool:
+        """True when the run printed at least one flux density or fit."""
+        return bool(self.fluxes or self.fits)
+
+    @property
+    def result_lines(self) -> list[LogLine]:
+        """The ``Flux density`` and ``Fitted spectrum`` lines, in file order."""
+        return sorted((line for _, line in self.fluxes + self.fits), key=lambda ln: ln.number)
+
+
+class FluxscaleRuns:
+    """Collects fluxscale lines fed one by one, keeping the current and last complete run.
+
+    Memory does not grow with the number of runs: older runs are dropped.
+    """
+
+    def __init__(self, warn: Callable[[int, str], None]) -> None:
+        self._warn = warn
+        self.current: FluxscaleRun | None = None
+        self.last_with_results: FluxscaleRun | None = None
+        self.runs_without_results_after: list[int] = []
+        """Begin lines of runs after the last run with results that printed none."""
+
+    def _new_run(self, line: int | None = None) -> FluxscaleRun:
+        self._close()
+        self.current = FluxscaleRun(begin_line=line)
+        return self.current
+
+    def _close(self) -> None:
+        run = self.current
+        if run is None:
+            return
+        if run.has_results:
+            self.last_with_results = run
+            self.runs_without_results_after = []
+        elif run.begin_line is not None:
+            self.runs_without_results_after.append(run.begin_line)
+        self.current = None
+
+    def feed(self, line: LogLine) -> bool:
+        """Take one log line; return True if it was a fluxscale line."""
+        msg = line.message.strip()
+        run = self.current
+        if _BEGIN.search(msg):
+            if run is None or run.has_results or run.reference or run.transfer:
+                self._new_run(line.number)
+            return True
+        if m := _FOUND.match(msg):
+            names = m["names"].split()
+            if run is None or run.has_results or (m["kind"] == "reference" and run.transfer):
+                run = self._new_run(line.number)
+            setattr(run, m["kind"], (names, line))
+            return True
+        if msg.startswith("Flux density for "):
+            m = _FLUX.match(msg)
+            if not m:
+                self._warn(line.number, f"truncated or unreadable fluxscale line: {msg[:120]}")
+                return True
+            if run is None or run.fits:
+                run = self._new_run(line.number)
+            run.fluxes.append((_flux_value(m), line))
+            return True
+        if msg.startswith("Fitted spectrum for "):
+            m = _FIT.match(msg)
+            if not m:
+                self._warn(line.number, f"truncated or unreadable fluxscale fit line: {msg[:120]}")
+                return True
+            if run is None:
+                run = self._new_run(line.number)
+            run.fits.append((_fit_value(m), line))
+            return True
+        return False
+
+    def last_run(self) -> FluxscaleRun | None:
+        """The last run that printed results (closing the current one)."""
+        self._close()
+        return self.last_with_results
+
+
+def _flux_value(m: re.Match[str]) -> dict:
+    return {
+        "source": m["source"], "spw": int(m["spw"]), "freq_hz": _num(m["freq"]),
+        "flux_jy": _num(m["flux"]), "error_jy": _num(m["err"]), "snr": _num(m["snr"]),
+        "n": int(m["n"]) if m["n"] else None,
+    }
+
+
+def _fit_value(m: re.Match[str]) -> dict:
+    return {
+        "source": m["source"], "flux_jy": _num(m["flux"]), "error_jy": _num(m["err"]),
+        "ref_freq_hz": _ghz_to_hz(m["freq"]),
+        "spidx": _num(m["spidx"]), "spidx_error": _num(m["spidx_err"]),
+    }
+
+
+def fluxscale_facts(run: FluxscaleRun, extractor: str, file: str, rank: int,
+                    note: str | None = None) -> Iterator[Fact]:
+    """The facts of one fluxscale run (see the module docstring for ids and shapes)."""
+    lines = run.result_lines
+    if lines:
+        paste = "\n".join(line.message.strip() for line in lines)
+        span = {"line": lines[0].number, "end_line": lines[-1].number}
+        common = {"extractor": extractor, "file": file, "rank": rank, "note": note, **span}
+        flux_excerpt = "\n".join(ln.message.strip() for _, ln in run.fluxes) or None
+        fit_excerpt = "\n".join(ln.message.strip() for _, ln in run.fits) or None
+        if run.fluxes:
+            yield make_fact("flux_densities", [v for v, _ in run.fluxes], excerpt=flux_excerpt,
+                            **{**common, "line": run.fluxes[0][1].number,
+                               "end_line": run.fluxes[-1][1].number})
+        if run.fits:
+            yield make_fact("fitted_spectra", [v for v, _ in run.fits], excerpt=fit_excerpt,
+                            **{**common, "line": run.fits[0][1].number,
+                               "end_line": run.fits[-1][1].number})
+        yield make_fact("gaincal.fluxscale_paste", paste, excerpt=paste, **common)
+    for kind, found in (("reference", run.reference), ("transfer", run.transfer)):
+        if found:
+            names, line = found
+            yield make_fact(f"fluxscale.{kind}_fields", names, extractor, file, line=line.number,
+                            excerpt=line.message.strip(), rank=rank, note=note)
+
+
+def later_runs_note(runs: FluxscaleRuns) -> str | None:
+    """A note when runs after the one reported printed no results."""
+    if not runs.runs_without_results_after:
+        return None
+    where = ", ".join(str(n) for n in runs.runs_without_results_after)
+    return f"later fluxscale run(s) without results at line(s) {where}; the last complete run is used"
+
+
+class FluxscaleExtractor(Extractor):
+    """Reads the EB's ``.fluxscale`` file (a redirected CASA log of one fluxscale run)."""
+
+    name: ClassVar[str] = "fluxscale"
+    patterns: ClassVar[tuple[str, ...]] = ("*.fluxscale", "*.fluxscale_log.txt")
+    level: ClassVar[str] = "eb"
+    rank: ClassVar[int] = 20
+
+    def extract(self, path: Path) -> Iterator[Fact]:
+        """Yield the facts of the last fluxscale run in *path*."""
+        path = Path(path)
+        runs = FluxscaleRuns(lambda line, msg: self.warn(path, line, msg))
+        with LogScanner(path) as scanner:
+            for hit in scanner.hits(_MARKERS):
+                runs.feed(hit.parse())
+            for line in scanner.long_lines:
+                self.warn(path, line, "line longer than the scan buffer; skipped")
+        run = runs.last_run()
+        if run is not None:
+            yield from fluxscale_facts(run, self.name, path.name, self.rank, later_runs_note(runs))

@@ -42,6 +42,7 @@ import keyword
 import re
 import textwrap
 import tokenize
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
@@ -295,7 +296,9 @@ def _make_call(script: CalScript, name: str, first: tokenize.TokenInfo,
                 step=_step_of(script, line))
     source = "f" + _slice(flat, open_tok.start, close_tok.end)
     try:
-        node = ast.parse(source, mode="eval").body
+        with warnings.catch_warnings():  # Python 2 strings hold escapes like '\(' freely
+            warnings.simplefilter("ignore")
+            node = ast.parse(source, mode="eval").body
     except SyntaxError as err:
         if call.task in RELEVANT_CALLS:
             warn(line, f"cannot parse the arguments of {name}: {err.msg}")
@@ -682,9 +685,7 @@ class _FactBuilder:
                             if empty else None)
             if empty:
                 yield self.fact("calscript.empty_steps", empty,
-                                [(self.s.step_lines[n], self.s.step_lines[n],
-                                  f"mystep = {n}  # {self.s.step_title.get(n, '')}")
-                                 for n in empty])
+                                [self.step_block(n) for n in empty])
         splits = [c for c in self.s.named("split", "mstransform") if c.text("outputvis")]
         if splits:
             yield self.fact("applycal_split.split_output", splits[-1].text("outputvis"),
@@ -693,6 +694,16 @@ class _FactBuilder:
         if applied:
             yield self.fact("applycal_split.calibration_tables", applied,
                             self.s.named("applycal"))
+
+    def step_block(self, number: int) -> Evidence:
+        """The source lines of one step block, without the next step's heading comment."""
+        start = self.s.step_lines[number]
+        end = min((ln for ln in self.s.step_lines.values() if ln > start),
+                  default=len(self.s.lines) + 1) - 1
+        while end > start and (not self.s.lines[end - 1].strip()
+                               or self.s.lines[end - 1].startswith("#")):
+            end -= 1
+        return (start, end, "".join(self.s.lines[start - 1:end]).rstrip())
 
     def empty_steps(self) -> list[int]:
         """Steps whose block holds no call but the step banner."""

@@ -108,11 +108,12 @@ SKIPPED_TOKENS = frozenset({tokenize.COMMENT, tokenize.NL, tokenize.INDENT, toke
                             tokenize.ENCODING})
 
 UID = re.compile(r"uid___[0-9A-Za-z]+_[0-9A-Za-z]+_[0-9A-Za-z]+")
+# Version checks (code, so "commented out" when behind a '#') and a version note (a comment).
 VERSION_GATES = (
     re.compile(r"PLEASE USE THE SAME VERSION OF CASA[^:]*:\s*(\d+(?:\.\d+)*)"),
     re.compile(r"re\.search\(\s*['\"]\^(\d+(?:\.\d+)*)['\"].*version", re.IGNORECASE),
-    re.compile(r"You should run this with CASA\s+(\d+(?:\.\d+)*)", re.IGNORECASE),
 )
+VERSION_NOTE = re.compile(r"You should run this with CASA\s+(\d+(?:\.\d+)*)", re.IGNORECASE)
 NUMBER = r"[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?"
 FLUX_ROW = re.compile(
     rf'^\s*"(?P<field>[^"]+)"\s+(?P<spw>\d+)\s+(?P<freq>{NUMBER})\s+(?P<flux>-|{NUMBER})\s+'
@@ -400,21 +401,18 @@ class ImagingExtractor(Extractor):
                           f"{len(script.lines)}-line script")
 
     def _casa_version(self, field_id: str, lines: list[str], path: Path) -> Iterator[Fact]:
-        found: list[tuple[int, str, bool]] = []
+        found: list[tuple[int, str, bool]] = []  # (line, version, a commented-out check)
         for number, line in enumerate(lines, 1):
-            for pattern in VERSION_GATES:
-                match = pattern.search(line)
-                if match:
-                    found.append((number, match.group(1), line.lstrip().startswith("#")))
-                    break
+            gate = next((m for m in (p.search(line) for p in VERSION_GATES) if m), None)
+            if gate:
+                found.append((number, gate.group(1), line.lstrip().startswith("#")))
+            elif note := VERSION_NOTE.search(line):
+                found.append((number, note.group(1), False))
         if not found:
             return
-        active = [f for f in found if not f[2]]
-        number, version, commented = (active or found)[0]
-        note = "the version check is commented out" if commented else None
-        if commented and "You should run" in lines[number - 1]:
-            note = None
-        yield self._fact(field_id, version, path, number, lines[number - 1].rstrip(), note=note)
+        number, version, commented = min(found, key=lambda f: f[2])  # first active one
+        yield self._fact(field_id, version, path, number, lines[number - 1].rstrip(),
+                         note="the version check is commented out" if commented else None)
 
     # -- scriptForImaging.py --------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""Tests of the SB-level imaging extractor on the real scripts of ../shared/corpus and edge cases."""
+"""Tests of the SB-level imaging extractor: the real scripts of ../shared/corpus, edge cases."""
 
 from __future__ import annotations
 
@@ -152,7 +152,7 @@ def test_sgrb2_12m_imaging_values() -> None:
     assert v["imaging.beam"][0] == {"major_arcsec": 4.685, "minor_arcsec": 2.529,
                                     "pa_deg": 71.9, "image": "calibrated.ms.contWOlines.spw0",
                                     "line": 30}
-    assert v["imaging.beam"][2]["pa_deg"] == 74.4  # '# Beam 4.098 arcsec x 1.963 arcsec pa= 74.4 deg'
+    assert v["imaging.beam"][2]["pa_deg"] == 74.4  # '# Beam 4.098 arcsec x 1.963 ... pa= 74.4 deg'
 
 
 @pytest.mark.corpus
@@ -269,6 +269,14 @@ def test_pi_script_revision(name: str, revision: str) -> None:
     assert "pi_script.casa_version" not in facts  # real scripts leave it to the QA2 report
 
 
+def test_active_version_check_wins_over_a_commented_one(tmp_path: Path) -> None:
+    text = ("#if re.search('^4.2.2', casadef.casa_version) == None:\n"
+            "if re.search('^4.3.1', casadef.casa_version) == None:\n clean(vis='a')\n")
+    facts, _ = run(write(tmp_path, "scriptForImaging.py", text))
+    assert (facts["imaging.casa_version"].value, facts["imaging.casa_version"].note) == (
+        "4.3.1", None)
+
+
 def test_pi_script_with_a_version_check(tmp_path: Path) -> None:
     path = write(tmp_path, "scriptForPI.py", "import re\n"
                  "if re.search('^5.6.1', casaVersion) == None:\n"
@@ -302,7 +310,8 @@ def test_w51_readme_headers() -> None:
     assert "readme.qa2_result" not in twelve and "readme.proposed_beam" not in twelve
     seven = values(_need(READMES / "W51_7m_README"))
     assert "readme.proposed_rms" not in seven  # 'Proposed rms: ' is empty
-    assert seven["readme.reducer_comments"].splitlines()[0].startswith("Phase drifts for antenna CM07")
+    first_line = seven["readme.reducer_comments"].splitlines()[0]
+    assert first_line.startswith("Phase drifts for antenna CM07")
     assert seven["readme.reducer_comments"].endswith("Cubes are made for H2CO, C18O, and CO(2-1).")
 
 
@@ -417,7 +426,8 @@ def test_unreadable_arguments_warn(tmp_path: Path) -> None:
     facts, extractor = run(write(tmp_path, "scriptForImaging.py", text))
     assert extractor.warnings[0].line == 1
     assert extractor.warnings[0].message.startswith("cannot read the arguments of clean()")
-    assert facts["imaging.images"].value[0]["unresolved"] == {"*": "vis='a.ms', imagename='x', niter=10L"}
+    unresolved = facts["imaging.images"].value[0]["unresolved"]
+    assert unresolved == {"*": "vis='a.ms', imagename='x', niter=10L"}
     assert "imaging.selfcal" not in facts
 
 

@@ -137,23 +137,17 @@ class FluxscaleRuns:
                 run = self._new_run(line.number)
             setattr(run, m["kind"], (names, line))
             return True
-        if msg.startswith("Flux density for "):
-            m = _FLUX.match(msg)
+        for prefix, regex, value_of, kind in _RESULT_LINES:
+            if not msg.startswith(prefix):
+                continue
+            m = regex.match(msg)
             if not m:
                 self._warn(line.number, f"truncated or unreadable fluxscale line: {msg[:120]}")
-                return True
-            if run is None or run.fits:
-                run = self._new_run(line.number)
-            run.fluxes.append((_flux_value(m), line))
-            return True
-        if msg.startswith("Fitted spectrum for "):
-            m = _FIT.match(msg)
-            if not m:
-                self._warn(line.number, f"truncated or unreadable fluxscale fit line: {msg[:120]}")
-                return True
-            if run is None:
-                run = self._new_run(line.number)
-            run.fits.append((_fit_value(m), line))
+            else:
+                # per-spw lines all come before the fits: one after a fit opens a new run
+                if run is None or (kind == "fluxes" and run.fits):
+                    run = self._new_run(line.number)
+                getattr(run, kind).append((value_of(m), line))
             return True
         return False
 
@@ -177,6 +171,12 @@ def _fit_value(m: re.Match[str]) -> dict:
         "ref_freq_hz": _ghz_to_hz(m["freq"]),
         "spidx": _num(m["spidx"]), "spidx_error": _num(m["spidx_err"]),
     }
+
+
+_RESULT_LINES = (
+    ("Flux density for ", _FLUX, _flux_value, "fluxes"),
+    ("Fitted spectrum for ", _FIT, _fit_value, "fits"),
+)
 
 
 def fluxscale_facts(run: FluxscaleRun, extractor: str, file: str, rank: int,

@@ -73,6 +73,7 @@ from __future__ import annotations
 import ast
 import re
 import tokenize
+import warnings
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -252,7 +253,7 @@ class Script:
         self.calls.append(call)
         arg_text = self._slice(after_paren, close.start)
         try:
-            node = ast.parse(f"_f({arg_text}\n)", mode="eval").body
+            node = _parse(f"_f({arg_text}\n)")
         except SyntaxError as err:
             self.problems.append((call.line, f"cannot read the arguments of {task}(): {err.msg}"))
             call.unresolved["*"] = arg_text.strip()
@@ -296,14 +297,20 @@ class Script:
         if len(targets) == 1 and targets[0].type == tokenize.NAME and i + 1 < len(tokens):
             expr = self._slice(tokens[i + 1].start, tokens[-1].end)
             try:
-                self._env[targets[0].string] = _evaluate(
-                    ast.parse(f"(\n{expr}\n)", mode="eval").body, self._env)
+                self._env[targets[0].string] = _evaluate(_parse(f"(\n{expr}\n)"), self._env)
                 return
             except (SyntaxError, _Unresolved):
                 pass
         for tok in targets:
             if tok.type == tokenize.NAME:
                 self._env.pop(tok.string, None)
+
+
+def _parse(source: str) -> ast.expr:
+    """The expression *source*; warnings (invalid escapes in Python 2 strings) are not ours."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(source, mode="eval").body
 
 
 def _evaluate(node: ast.AST, env: dict[str, Any]) -> Any:

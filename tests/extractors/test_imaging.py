@@ -449,6 +449,12 @@ def test_variables_rebound_by_loops_are_unresolved() -> None:
     assert len(script.calls) == 1 and script.calls[0].args == {"interactive": True}
 
 
+@pytest.mark.filterwarnings("error")
+def test_python2_escapes_read_without_warnings() -> None:
+    script = Script("x = 'a\\(b'\nclean(vis='\\d', imagename=x)\n")
+    assert script.calls[0].args == {"vis": "\\d", "imagename": "a\\(b"}
+
+
 def test_unknown_and_missing_files(tmp_path: Path) -> None:
     with pytest.raises(ExtractionError, match="not a scriptForImaging"):
         list(ImagingExtractor().extract(write(tmp_path, "notes.txt", "x")))

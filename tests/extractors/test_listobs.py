@@ -19,13 +19,6 @@ ALL_LISTOBS = sorted(
 ) if CORPUS.is_dir() else []
 
 
-@pytest.fixture
-def corpus() -> Path:
-    if not CORPUS.is_dir():
-        pytest.skip("shared corpus not present")
-    return CORPUS
-
-
 def run(path: Path) -> tuple[dict[str, Fact], ListobsExtractor]:
     """Facts by field id (the last one wins, as for a single-run file) and the extractor."""
     extractor = ListobsExtractor()
@@ -41,8 +34,8 @@ def as_log(lines: list[str], origin: str = "listobs::::", sep: str = "\t", eol: 
 
 # --- CASA 6.7 listfiles (values from corpus/casa6/README.md and ground_truth.json) ---------
 
-def test_eb1_header_and_observation(corpus: Path) -> None:
-    facts, extractor = run(corpus / EB1)
+def test_eb1_header_and_observation(corpus_dir: Path) -> None:
+    facts, extractor = run(corpus_dir / EB1)
     assert extractor.warnings == []
     assert facts["ms_name"].value == "uid___A002_Xc0ffee_X1b.ms"
     assert facts["observer"].value == "mlee"
@@ -64,8 +57,8 @@ def test_eb1_header_and_observation(corpus: Path) -> None:
     assert obs.rank == 20
 
 
-def test_eb1_scans_fields_intents(corpus: Path) -> None:
-    facts, _ = run(corpus / EB1)
+def test_eb1_scans_fields_intents(corpus_dir: Path) -> None:
+    facts, _ = run(corpus_dir / EB1)
     scans = facts["scans"].value
     assert [s["scan"] for s in scans] == list(range(1, 13))
     assert scans[2] == {
@@ -94,8 +87,8 @@ def test_eb1_scans_fields_intents(corpus: Path) -> None:
     assert facts["scans"].provenance[0].end_line == 22
 
 
-def test_eb1_spws_bands_correlator_antennas(corpus: Path) -> None:
-    facts, _ = run(corpus / EB1)
+def test_eb1_spws_bands_correlator_antennas(corpus_dir: Path) -> None:
+    facts, _ = run(corpus_dir / EB1)
     spws = facts["spws"].value
     assert [s["id"] for s in spws] == [0, 1, 2, 3]
     assert spws[0] == {"id": 0, "name": "X1942751823#ALMA_RB_07#BB_1#SW-01#FULL_RES",
@@ -114,8 +107,8 @@ def test_eb1_spws_bands_correlator_antennas(corpus: Path) -> None:
     assert facts["antennas"].provenance[0].line == 40
 
 
-def test_eb2_check_source_and_times(corpus: Path) -> None:
-    facts, _ = run(corpus / EB2)
+def test_eb2_check_source_and_times(corpus_dir: Path) -> None:
+    facts, _ = run(corpus_dir / EB2)
     obs = facts["observation"].value
     assert (obs["start"], obs["end"], obs["total_elapsed_s"]) == (
         "2024-06-09T04:40:37.0Z", "2024-06-09T05:05:55.3Z", 1518.34)
@@ -134,9 +127,9 @@ def test_eb2_check_source_and_times(corpus: Path) -> None:
 
 # --- casapy 4.x listfiles -------------------------------------------------------------------
 
-def test_casapy4_raw_listobs_science_windows(corpus: Path) -> None:
+def test_casapy4_raw_listobs_science_windows(corpus_dir: Path) -> None:
     """Raw Cycle 2 MS: WVR, CH_AVG and Tsys/pointing TDM windows are not science windows."""
-    facts, extractor = run(corpus / "listobs/Xd4f.listobs.log")
+    facts, extractor = run(corpus_dir / "listobs/Xd4f.listobs.log")
     assert extractor.warnings == []
     assert facts["ms_name"].value == "uid___A002_X9d13e3_Xd4f.ms"
     assert facts["observation"].value["start"] == "2015-04-02T08:12:51.8Z"
@@ -157,9 +150,9 @@ def test_casapy4_raw_listobs_science_windows(corpus: Path) -> None:
     assert facts["observation"].rank == 20
 
 
-def test_casapy4_split_listobs_bandwidth_switching_and_ranks(corpus: Path) -> None:
+def test_casapy4_split_listobs_bandwidth_switching_and_ranks(corpus_dir: Path) -> None:
     """FeO Band 4 split.cal: phase calibrator in TDM spws 0-3, target in FDM spws 4-8."""
-    facts, _ = run(corpus / "listobs/FeO_band4.listobs")
+    facts, _ = run(corpus_dir / "listobs/FeO_band4.listobs")
     assert facts["ms_name"].value == "uid___A002_Xb70397_X9f06.ms.split.cal"
     assert facts["bandwidth_switching"].value is True
     assert [s["id"] for s in facts["spws"].value] == [4, 5, 6, 7, 8]
@@ -175,8 +168,8 @@ def test_casapy4_split_listobs_bandwidth_switching_and_ranks(corpus: Path) -> No
     assert facts["observation"].value["start"] == "2016-08-22T11:03:06.5Z"
 
 
-def test_multi_observation_7m_mosaic(corpus: Path) -> None:
-    facts, _ = run(corpus / "listobs/SgrB2_a_03_7M_listobs.ms.listobs.log")
+def test_multi_observation_7m_mosaic(corpus_dir: Path) -> None:
+    facts, _ = run(corpus_dir / "listobs/SgrB2_a_03_7M_listobs.ms.listobs.log")
     assert facts["array"].value == "7m"
     assert facts["antennas"].value[:2] == ["CM01", "CM02"]
     assert facts["antenna_count"].value == 10
@@ -192,16 +185,16 @@ def test_multi_observation_7m_mosaic(corpus: Path) -> None:
     assert facts["correlator_mode"].value == "FDM"  # 8160-channel windows
 
 
-def test_spw_list_with_spaces(corpus: Path) -> None:
-    facts, _ = run(corpus / "listobs/w51_pointings32.split.cal.listobs")
+def test_spw_list_with_spaces(corpus_dir: Path) -> None:
+    facts, _ = run(corpus_dir / "listobs/w51_pointings32.split.cal.listobs")
     assert [(s["obs_id"], s["scan"], s["spws"]) for s in facts["scans"].value] == [
         (0, 16, [0, 1, 2, 3]), (0, 23, [0, 1, 2, 3]), (1, 37, [4, 5, 6, 7])]
     assert facts["scans"].value[2]["start"] == "2015-08-27T01:54:01.1Z"
 
 
 @pytest.mark.parametrize("name", ALL_LISTOBS)
-def test_every_corpus_listobs_reads_cleanly(corpus: Path, name: str) -> None:
-    facts, extractor = run(corpus / name)
+def test_every_corpus_listobs_reads_cleanly(corpus_dir: Path, name: str) -> None:
+    facts, extractor = run(corpus_dir / name)
     assert extractor.warnings == []
     for field_id in ("ms_name", "observation", "scans", "fields", "spws", "bands",
                      "correlator_mode", "antennas", "antenna_count", "array"):
@@ -211,8 +204,8 @@ def test_every_corpus_listobs_reads_cleanly(corpus: Path, name: str) -> None:
 
 # --- listobs inside casa logs ----------------------------------------------------------------
 
-def test_embedded_in_casa6_log_with_tabs_and_crlf(corpus: Path, tmp_path: Path) -> None:
-    lines = (corpus / EB1).read_text().splitlines()
+def test_embedded_in_casa6_log_with_tabs_and_crlf(corpus_dir: Path, tmp_path: Path) -> None:
+    lines = (corpus_dir / EB1).read_text().splitlines()
     log = tmp_path / "casa-20240602-060000.log"
     log.write_text(
         "2024-06-02 06:00:00\tINFO\t::casa\tCASA Version MODULAR 6.7.0.31\r\n"
@@ -233,8 +226,8 @@ def test_embedded_in_casa6_log_with_tabs_and_crlf(corpus: Path, tmp_path: Path) 
     assert prov.excerpt.startswith("2024-06-02 06:00:00\tINFO\tlistobs::::+\t")
 
 
-def test_embedded_logger_copy_with_spaces(corpus: Path, tmp_path: Path) -> None:
-    lines = (corpus / "listobs/FeO_band4.listobs").read_text().splitlines()
+def test_embedded_logger_copy_with_spaces(corpus_dir: Path, tmp_path: Path) -> None:
+    lines = (corpus_dir / "listobs/FeO_band4.listobs").read_text().splitlines()
     log = tmp_path / "copied.listobs.log"
     log.write_text("".join(f"2016-08-23 10:00:00 INFO listobs::ms::summary+ {line}\n"
                            for line in lines))
@@ -245,8 +238,8 @@ def test_embedded_logger_copy_with_spaces(corpus: Path, tmp_path: Path) -> None:
     assert facts["spws"].rank == 11 and facts["observation"].rank == 9  # split, in a log
 
 
-def test_log_with_raw_and_split_runs(corpus: Path, tmp_path: Path) -> None:
-    raw = (corpus / EB1).read_text().splitlines()
+def test_log_with_raw_and_split_runs(corpus_dir: Path, tmp_path: Path) -> None:
+    raw = (corpus_dir / EB1).read_text().splitlines()
     split = [line.replace(".ms ", ".ms.split ") for line in raw]
     log = tmp_path / "casa-1.log"
     log.write_text(as_log(raw) + "2024-06-02 06:00:02\tINFO\tgaincal::::casa\tStep 2\n"

@@ -1,0 +1,320 @@
+"""asdm: facts from the XML tables of a raw ASDM folder (``uid___A002_X..._X...``).
+
+The folder (or its ``ASDM.xml``) is passed to :meth:`AsdmExtractor.extract`; a match of the
+pattern that holds no ``ASDM.xml`` (an ``.ms`` folder, a script) is not an ASDM and gives
+nothing. Tables are read with ``defusedxml``'s SAX parser (no DTD entities, no external
+references), which also gives line numbers. A table whose rows are in binary only (a
+``<Name>.bin`` / ``<Name>/Table.bin`` without XML rows, or an XML header with
+``BulkStoreRef``) is warned about and gives no fact.
+
+Fact ids and value shapes (all rank 40; times ISO 8601 UTC with tenths, like listobs):
+
+- ``asdm_uid`` str: ``uid___A002_Xfb2c11_X3b4`` (from ASDM.xml's Entity).
+- ``observation`` {``start``, ``end``, ``total_elapsed_s``}: ExecBlock start/end times
+  (ArrayTime: nanoseconds since MJD 0 = 1858-11-17T00:00 UTC).
+- ``observer`` str, ``project_uid`` str, ``configuration`` str (ExecBlock ``configName``;
+  the ``t.b.d.`` placeholder gives no fact).
+- ``antennas`` [names], ``antenna_count`` int, ``array`` "12m" | "7m" | "TP" | "mixed"
+  (Antenna table, dish diameters).
+- ``bands`` list[int]: ``ALMA_RB_NN`` in the spectral window names, else the
+  ``frequencyBand`` of the Receiver / SBSummary tables.
+- ``pwv`` {``median_mm``}: median of the CalWVR ``water`` column (metres) over its rows with
+  a positive value, in mm; only when the table has such rows.
+- ``sb_name`` str: only when the SBSummary row carries a name element (CASA's exportasdm
+  writes none).
+- ``scan_intents`` [{``scan``, ``intents``, ``start``, ``end``}] (Scan table).
+- ``field_names`` [str] (Field table, extra id).
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, Iterator
+from xml.sax import SAXParseException
+from xml.sax.handler import ContentHandler
+
+import defusedxml
+import defusedxml.sax
+
+from qa2docs.errors import ExtractionError
+from qa2docs.extractors.base import Extractor
+from qa2docs.facts import Fact, make_fact
+
+RANK_ASDM = 40
+MJD_EPOCH = datetime(1858, 11, 17, tzinfo=timezone.utc)
+_BAND = re.compile(r"ALMA_RB_(\d\d)")
+_SB_NAME_KEYS = ("sbName", "schedBlockName", "name")
+_PLACEHOLDER = "t.b.d."
+
+
+class _TableHandler(ContentHandler):
+    """Collects the rows of an ASDM XML table: {column: text or EntityRef id}, with lines."""
+
+    def __init__(self, row_tag: str = "row") -> None:
+        super().__init__()
+        self.row_tag = row_tag
+        self.rows: list[dict[str, Any]] = []
+        self.entity_id: str | None = None
+        self.bulk_store = False
+        self._locator: Any = None
+        self._depth = 0
+        self._row: dict[str, Any] | None = None
+        self._row_depth = 0
+        self._column: str | None = None
+        self._text: list[str] = []
+
+    def setDocumentLocator(self, locator: Any) -> None:  # noqa: N802 (SAX API)
+        self._locator = locator
+
+    def startElement(self, name: str, attrs: Any) -> None:  # noqa: N802 (SAX API)
+        self._depth += 1
+        local = name.rpartition(":")[2]
+        if self._row is None:
+            if local == self.row_tag:
+                self._row, self._row_depth = {"_lines": {}}, self._depth
+            elif local == "Entity" and self._depth == 2:
+                self.entity_id = attrs.get("entityId")
+            elif local == "BulkStoreRef":
+                self.bulk_store = True
+        elif self._depth == self._row_depth + 1:
+            self._column, self._text = local, []
+            self._row["_lines"][local] = self._locator.getLineNumber()
+        elif local == "EntityRef" and self._column:
+            self._row[self._column] = attrs.get("entityId", "")
+
+    def characters(self, content: str) -> None:
+        if self._column:
+            self._text.append(content)
+
+    def endElement(self, name: str) -> None:  # noqa: N802 (SAX API)
+        if self._row is not None:
+            if self._depth == self._row_depth + 1 and self._column:
+                self._row.setdefault(self._column, "".join(self._text).strip())
+                self._column = None
+            elif self._depth == self._row_depth:
+                self.rows.append(self._row)
+                self._row = None
+        self._depth -= 1
+
+
+def array_time_iso(ns: int) -> str:
+    """An ASDM ArrayTime (ns since MJD 0, UTC) as ``YYYY-MM-DDTHH:MM:SS.sZ``."""
+    tenths = (ns + 50_000_000) // 100_000_000
+    moment = MJD_EPOCH + timedelta(seconds=tenths // 10)
+    return f"{moment:%Y-%m-%dT%H:%M:%S}.{tenths % 10}Z"
+
+
+def asdm_array(text: str) -> list[str]:
+    """The values of an ASDM array cell ``NDIM DIM... V1 V2 ...`` (``1 2 A B`` -> [A, B])."""
+    tokens = text.split()
+    if not tokens or not tokens[0].isdigit():
+        return tokens
+    ndim = int(tokens[0])
+    return tokens[1 + ndim:]
+
+
+def uid_to_name(uid: str) -> str:
+    """``uid://A002/Xfb2c11/X3b4`` -> ``uid___A002_Xfb2c11_X3b4``."""
+    return uid.replace("uid://", "uid___").replace("/", "_")
+
+
+class AsdmExtractor(Extractor):
+    """Facts from the ExecBlock, Antenna, SpectralWindow, Scan, Field, SBSummary and CalWVR
+    tables of an ASDM folder."""
+
+    name = "asdm"
+    patterns = ("uid___*",)
+
+    def extract(self, path: Path) -> Iterator[Fact]:
+        """Yield the facts of the ASDM folder *path* (or of the folder of *path* = ASDM.xml)."""
+        folder = path.parent if path.name == "ASDM.xml" else path
+        if not (folder / "ASDM.xml").is_file():
+            return
+        self._folder = folder
+        self._listed_rows: dict[str, str] = {}
+        asdm = self._table("ASDM", required=True, row_tag="Table")
+        self._listed_rows = {t.get("Name", ""): t.get("NumberRows", "0")
+                             for t in (asdm.rows if asdm else [])}
+        if asdm is not None and asdm.entity_id:
+            yield self._fact("asdm_uid", uid_to_name(asdm.entity_id), "ASDM", 1,
+                             f'Entity entityId="{asdm.entity_id}"')
+        yield from self._exec_block()
+        yield from self._antennas()
+        yield from self._bands()
+        yield from self._scans()
+        yield from self._fields()
+        yield from self._sb_summary()
+        yield from self._pwv()
+
+    # --- reading --------------------------------------------------------------------------
+
+    def _table(self, name: str, required: bool = False,
+               row_tag: str = "row") -> _TableHandler | None:
+        """Parse ``<name>.xml``; warn and return None when it is missing, binary or broken."""
+        xml = self._folder / f"{name}.xml"
+        binary = [p for p in (self._folder / f"{name}.bin", self._folder / name / "Table.bin")
+                  if p.is_file()]
+        if not xml.is_file():
+            listed = self._listed_rows.get(name, "0")
+            if binary:
+                self.warn(self._where(str(binary[0].relative_to(self._folder))), None,
+                          f"{name} table stored in binary only; not read")
+            elif required or listed not in ("0", ""):
+                self.warn(self._where(f"{name}.xml"), None,
+                          f"{name}.xml missing" + (f" (ASDM.xml lists {listed} rows)"
+                                                   if listed not in ("0", "") else ""))
+            return None
+        handler = _TableHandler(row_tag)
+        try:
+            with open(xml, "rb") as stream:
+                defusedxml.sax.parse(stream, handler)
+        except SAXParseException as err:
+            self.warn(self._where(xml.name), err.getLineNumber(), f"malformed XML: {err.getMessage()}")
+            return None
+        except defusedxml.DefusedXmlException as err:
+            self.warn(self._where(xml.name), None, f"refused unsafe XML: {err}")
+            return None
+        except OSError as err:
+            raise ExtractionError(xml, None, f"cannot read ASDM table: {err}") from err
+        if handler.bulk_store and not handler.rows:
+            self.warn(self._where(xml.name), None,
+                      f"{name} rows stored in binary (BulkStoreRef); not read")
+            return None
+        return handler
+
+    def _rows(self, name: str) -> list[dict[str, Any]]:
+        """The rows of table *name*; empty when it is missing, binary or broken."""
+        table = self._table(name)
+        return table.rows if table is not None else []
+
+    def _where(self, file_name: str) -> str:
+        return f"{self._folder.name}/{file_name}"
+
+    def _fact(self, field_id: str, value: Any, table: str, line: int | None, excerpt: str,
+              note: str | None = None) -> Fact:
+        return make_fact(field_id, value, self.name, self._where(f"{table}.xml"), line=line,
+                         excerpt=excerpt, rank=RANK_ASDM, note=note)
+
+    @staticmethod
+    def _line(row: dict[str, Any], column: str) -> int | None:
+        return row["_lines"].get(column)
+
+    # --- facts ----------------------------------------------------------------------------
+
+    def _exec_block(self) -> Iterator[Fact]:
+        table = self._table("ExecBlock", required=True)
+        if table is None or not table.rows:
+            return
+        if len(table.rows) > 1:
+            self.warn(self._where("ExecBlock.xml"), None,
+                      f"{len(table.rows)} ExecBlock rows; the first is used")
+        row = table.rows[0]
+        try:
+            start, end = int(row["startTime"]), int(row["endTime"])
+        except (KeyError, ValueError):
+            self.warn(self._where("ExecBlock.xml"), self._line(row, "startTime"),
+                      "ExecBlock row without readable startTime/endTime")
+        else:
+            yield self._fact("observation", {
+                "start": array_time_iso(start), "end": array_time_iso(end),
+                "total_elapsed_s": round((end - start) / 1e9, 3),
+            }, "ExecBlock", self._line(row, "startTime"),
+                f"startTime={start} endTime={end} (ns since MJD 0)")
+        for column, field_id in (("observerName", "observer"), ("projectUID", "project_uid"),
+                                 ("configName", "configuration")):
+            value = row.get(column, "")
+            if value and _PLACEHOLDER not in value:
+                yield self._fact(field_id, value, "ExecBlock", self._line(row, column),
+                                 f"{column}: {value}")
+
+    def _antennas(self) -> Iterator[Fact]:
+        rows = self._rows("Antenna")
+        if not rows:
+            return
+        names = [r.get("name", "") for r in rows]
+        line = self._line(rows[0], "name")
+        excerpt = "; ".join(f"{r.get('name')} {r.get('dishDiameter')} m" for r in rows)
+        yield self._fact("antennas", names, "Antenna", line, excerpt)
+        yield self._fact("antenna_count", len(names), "Antenna", line, excerpt)
+        kinds = set()
+        for row in rows:
+            try:
+                diameter = float(row.get("dishDiameter", ""))
+            except ValueError:
+                return
+            kinds.add("7m" if abs(diameter - 7) < 0.5 else "12m" if abs(diameter - 12) < 0.5
+                      else None)
+        if None in kinds:
+            return
+        if kinds == {"12m"} and all(n.upper().startswith("PM") for n in names):
+            value = "TP"
+        else:
+            value = kinds.pop() if len(kinds) == 1 else "mixed"
+        yield self._fact("array", value, "Antenna", line, excerpt)
+
+    def _bands(self) -> Iterator[Fact]:
+        for table_name, column in (("SpectralWindow", "name"), ("Receiver", "frequencyBand"),
+                                   ("SBSummary", "frequencyBand")):
+            found = [(r, m) for r in self._rows(table_name)
+                     if (m := _BAND.search(r.get(column, "")))]
+            if found:
+                bands = sorted({int(m.group(1)) for _, m in found})
+                row = found[0][0]
+                yield self._fact("bands", bands, table_name, self._line(row, column),
+                                 f"{column}: {row.get(column)}")
+                return
+
+    def _scans(self) -> Iterator[Fact]:
+        rows = self._rows("Scan")
+        scans = []
+        for row in rows:
+            try:
+                scans.append({"scan": int(row["scanNumber"]),
+                              "intents": asdm_array(row.get("scanIntent", "")),
+                              "start": array_time_iso(int(row["startTime"])),
+                              "end": array_time_iso(int(row["endTime"]))})
+            except (KeyError, ValueError):
+                self.warn(self._where("Scan.xml"), self._line(row, "scanNumber"),
+                          "unreadable Scan row")
+        if scans:
+            first = rows[0]
+            yield self._fact("scan_intents", scans, "Scan", self._line(first, "scanNumber"),
+                             f"scan {first.get('scanNumber')}: {first.get('scanIntent')}")
+
+    def _fields(self) -> Iterator[Fact]:
+        rows = self._rows("Field")
+        if rows:
+            names = [r.get("fieldName", "") for r in rows]
+            yield self._fact("field_names", names, "Field", self._line(rows[0], "fieldName"),
+                             ", ".join(names))
+
+    def _sb_summary(self) -> Iterator[Fact]:
+        rows = self._rows("SBSummary")
+        for row, column in ((r, c) for r in rows[:1] for c in _SB_NAME_KEYS):
+            if row.get(column):
+                yield self._fact("sb_name", row[column], "SBSummary", self._line(row, column),
+                                 f"{column}: {row[column]}")
+                return
+
+    def _pwv(self) -> Iterator[Fact]:
+        rows = self._rows("CalWVR")
+        if not rows:
+            return
+        water = []
+        for row in rows:
+            try:
+                value = float(row.get("water", ""))
+            except ValueError:
+                continue
+            if value > 0:
+                water.append(value)
+        if not water:
+            self.warn(self._where("CalWVR.xml"), None, "CalWVR rows hold no positive water value")
+            return
+        median_mm = round(statistics.median(water) * 1000, 3)
+        yield self._fact("pwv", {"median_mm": median_mm}, "CalWVR", self._line(rows[0], "water"),
+                         f"water: {rows[0].get('water')} m (first of {len(rows)} rows)",
+                         note=f"median of {len(water)} CalWVR water values")

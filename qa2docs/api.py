@@ -1,0 +1,430 @@
+"""The Python API that the CLI wraps thinly; importable inside a CASA 6 session.
+
+    >>> from qa2docs import api
+    >>> api.fill("/analysis/me/B6_IRAS12345")
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock
+
+from qa2docs.answers import eb_proposals, project_proposals
+from qa2docs.checklist_text import ParsedDocument, apply_changes, parse_checklist, parse_readme, read_document
+from qa2docs.discover import EBInfo, SBLayout, discover, eb_checklist_name, eb_inputs, sb_checklist_name
+from qa2docs.errors import ExtractionError, LayoutError, Qa2DocsError
+from qa2docs.extractors.base import ExtractionWarning
+from qa2docs.extractors.registry import get_extractors
+from qa2docs.facts import Fact
+from qa2docs.fileio import write_atomically
+from qa2docs.merge import MergeResult, Proposal, State, current_answer, merge_document
+from qa2docs.models import EBChecklist, Project, ReadmeHeader, SBChecklist
+from qa2docs.models.common import ASDM_UID_RE, short_id
+from qa2docs.project import PROJECT_FILE, load_project, save_project
+from qa2docs.render.text import render_checklist, render_readme
+from qa2docs.resolve import provenance_json, resolve_facts
+
+log = logging.getLogger(__name__)
+DEBUG = os.environ.get("QA2DOCS_DEBUG") == "1"
+
+
+# ---------------------------------------------------------------------------- facts
+
+
+@dataclass
+class FactSet:
+    """All facts of one EB (or of the SB work dir), resolved, with the extraction warnings."""
+
+    name: str
+    facts: dict[str, Fact]
+    all_facts: list[Fact]
+    warnings: list[ExtractionWarning]
+    inputs: list[Path]
+
+    def to_json(self, key: str = "eb") -> dict[str, Any]:
+        """DESIGN 4.2's JSON shape."""
+        return {
+            key: self.name,
+            "facts": {fid: {"value": f.value, "provenance": provenance_json(f.provenance),
+                            **({"note": f.note} if f.note else {})}
+                      for fid, f in self.facts.items()},
+            "inputs": [str(p) for p in self.inputs],
+            "warnings": [str(w) for w in self.warnings],
+        }
+
+
+def extract_dir(directory: Path, name: str, level: str = "eb") -> FactSet:
+    """Run every extractor of *level* on the inputs found in *directory*."""
+    extractors = get_extractors()
+    inputs = eb_inputs(directory, extractors, level)
+    facts: list[Fact] = []
+    warnings: list[ExtractionWarning] = []
+    for cls in extractors.values():
+        if cls.level == level and getattr(cls, "reads_dirs", False) and cls.name != "asdm":
+            inputs.append((cls, directory))
+    for cls, path in inputs:
+        extractor = cls()
+        try:
+            facts.extend(extractor.extract(path))
+        except ExtractionError as err:
+            warnings.append(ExtractionWarning(str(err.path), err.line, err.message))
+        except Exception as err:  # a bug in one extractor must not stop the others
+            if DEBUG:
+                raise
+            log.debug("extractor %s failed on %s", cls.name, path, exc_info=True)
+            warnings.append(ExtractionWarning(str(path), None,
+                                              f"{cls.name} extractor failed: {err!r}"))
+        warnings.extend(extractor.warnings)
+    return FactSet(name, resolve_facts(facts), facts, warnings, [p for _, p in inputs])
+
+
+def eb_facts(eb: EBInfo) -> FactSet:
+    """The facts of one EB dir."""
+    return extract_dir(eb.dir, eb.uid, "eb")
+
+
+def sb_facts(sb: SBLayout) -> FactSet:
+    """The facts of the SB work dir's ``calibrated`` folder (flux equalisation, imaging)."""
+    return extract_dir(sb.calibrated, sb.name, "sb")
+
+
+def facts(path: Path | str) -> dict[str, Any]:
+    """``qa2docs facts``: one EB's facts, or ``{"sb": ..., "ebs": [...]}`` for an SB root."""
+    path = Path(path)
+    if path.is_dir() and _is_eb_dir(path) and not _has_sb_root(path):
+        uid = _uid_of(path)
+        return extract_dir(path, uid).to_json()
+    sb = discover(path)
+    ebs = [eb_facts(eb).to_json() for eb in sb.selected]
+    if len(sb.selected) == 1 and len(sb.ebs) > 1:
+        return ebs[0]
+    return {"sb": sb.name, "ebs": ebs, "sb_facts": sb_facts(sb).to_json("dir")["facts"]}
+
+
+def _has_sb_root(path: Path) -> bool:
+    try:
+        discover(path)
+        return True
+    except LayoutError:
+        return False
+
+
+def _is_eb_dir(path: Path) -> bool:
+    return any(ASDM_UID_RE.match(p.name.split(".")[0]) for p in path.iterdir())
+
+
+def _uid_of(path: Path) -> str:
+    names = sorted(p.name.split(".")[0] for p in path.iterdir())
+    return next((n for n in names if ASDM_UID_RE.match(n)), path.name)
+
+
+# ---------------------------------------------------------------------------- documents
+
+
+@dataclass
+class DocumentResult:
+    """What filling one document did."""
+
+    path: Path
+    created: bool
+    merge: MergeResult
+    old_text: str
+    new_text: str
+    unplaced: list = field(default_factory=list)
+    not_determined: list[str] = field(default_factory=list)
+    """Answer elements no file decides and nobody answered (checked-items excluded)."""
+    human_checks: list[str] = field(default_factory=list)
+    """'checked ...?' items still to tick (a person's judgement)."""
+
+    @property
+    def changed(self) -> bool:
+        """Whether the text differs from what is on disk."""
+        return self.old_text != self.new_text
+
+    def diff(self) -> str:
+        """A unified diff of the change."""
+        name = str(self.path)
+        return "".join(difflib.unified_diff(
+            self.old_text.splitlines(keepends=True), self.new_text.splitlines(keepends=True),
+            fromfile=("/dev/null" if self.created else name), tofile=name))
+
+
+def _blank_text(kind: str, project: Project | None) -> str:
+    if kind == "readme":
+        cycle = project.effective_cycle if project else None
+        return render_readme(ReadmeHeader(form=ReadmeHeader.form_for_cycle(cycle)))
+    return render_checklist(EBChecklist() if kind == "eb" else SBChecklist())
+
+
+def _parse(path: Path, kind: str, project: Project | None) -> tuple[ParsedDocument, bool, str]:
+    if path.exists():
+        doc = read_document(path, kind)  # type: ignore[arg-type]
+        return doc, False, doc.text
+    text = _blank_text(kind, project)
+    doc = parse_readme(text, path) if kind == "readme" else parse_checklist(text, path, kind)  # type: ignore[arg-type]
+    return doc, True, ""
+
+
+def fill_document(path: Path, kind: str, proposals: list[Proposal], state: State,
+                  project: Project | None, force: frozenset[str] = frozenset()) -> DocumentResult:
+    """Merge *proposals* into the document at *path* (created from the blank when absent)."""
+    doc, created, old = _parse(path, kind, project)
+    base = state.base(path.name)
+    result = merge_document(doc, proposals, base, force)
+    new_text, unplaced = apply_changes(doc, result.changes)
+    res = DocumentResult(path, created, result, old, new_text, unplaced)
+    if kind in ("eb", "sb"):
+        proposed = {p.element for p in proposals}
+        new_doc = parse_checklist(new_text, path, kind)  # type: ignore[arg-type]
+        for el in type(new_doc.model).layout:
+            if el.kind in ("check",) or (el.kind == "yesno" and el.label.startswith("checked")):
+                if not current_answer(new_doc, el.id, "answer"):
+                    res.human_checks.append(el.id)
+            elif el.kind in ("header", "yesno", "field", "paste") and el.id not in proposed:
+                part = {"header": "value", "field": "value", "paste": "text"}.get(el.kind, "answer")
+                if not current_answer(new_doc, el.id, part):
+                    res.not_determined.append(el.id)
+    return res
+
+
+def _write(results: list[DocumentResult], state: State, dry_run: bool) -> None:
+    if dry_run:
+        return
+    for res in results:
+        if res.changed or res.created:
+            write_atomically(res.path, res.new_text, _encoding_of(res))
+        state.update(res.path.name, res.merge.base)
+    state.save()
+
+
+def _encoding_of(res: DocumentResult) -> str:
+    return "utf-8" if res.created else read_document(res.path).encoding
+
+
+def lock_for(sb: SBLayout) -> FileLock:
+    """The per-SB-root file lock that guards writes."""
+    sb.state_dir.mkdir(parents=True, exist_ok=True)
+    return FileLock(str(sb.state_dir / "lock"), timeout=60)
+
+
+@dataclass
+class FillResult:
+    """What ``fill`` did to every document, with the facts it used."""
+
+    documents: list[DocumentResult]
+    factsets: list[FactSet]
+
+
+def load_project_of(sb: SBLayout) -> Project | None:
+    """qa2docs.yaml of the SB root, if present."""
+    return load_project(sb.project_file) if sb.project_file.is_file() else None
+
+
+def fill(path: Path | str, dry_run: bool = False, force: tuple[str, ...] = ()) -> FillResult:
+    """Fill the checklists of the EB(s) *path* points at (and the SB documents for a root)."""
+    sb = discover(Path(path))
+    if not sb.ebs:
+        raise LayoutError(f"{sb.root}: no EB directories under {sb.work}")
+    project = load_project_of(sb)
+    forced = frozenset(force)
+    with lock_for(sb):
+        state = State(sb.state_dir)
+        documents, factsets = [], []
+        for eb in sb.selected:
+            fs = eb_facts(eb)
+            factsets.append(fs)
+            documents.append(fill_document(eb.checklist, "eb",
+                                           eb_proposals(fs.facts, project, eb.uid), state,
+                                           project, forced))
+        if len(sb.selected) == len(sb.ebs):
+            from qa2docs.sb_answers import readme_proposals, sb_proposals
+
+            sfs = sb_facts(sb)
+            factsets.append(sfs)
+            documents.append(fill_document(sb.sb_checklist, "sb",
+                                           sb_proposals(sb, sfs, factsets[:-1], project),
+                                           state, project, forced))
+            documents.append(fill_document(sb.readme, "readme",
+                                           readme_proposals(sb, sfs, factsets[:-1], project),
+                                           state, project, forced))
+        _write(documents, state, dry_run)
+    return FillResult(documents, factsets)
+
+
+# ---------------------------------------------------------------------------- start
+
+
+@dataclass
+class StartResult:
+    """What ``start`` created and kept, or the SBs to choose from."""
+
+    root: Path | None = None
+    created: list[Path] = field(default_factory=list)
+    kept: list[Path] = field(default_factory=list)
+    linked: list[tuple[Path, Path]] = field(default_factory=list)
+    choices: list[str] = field(default_factory=list)
+
+
+def list_archive_sbs(archive: Path) -> list[str]:
+    """SB folders of an archive: folders that hold at least one ASDM."""
+    if not archive.is_dir():
+        raise LayoutError(f"{archive}: archive directory not found (give --archive DIR)")
+    return sorted(d.name for d in archive.iterdir()
+                  if d.is_dir() and any(ASDM_UID_RE.match(a.name) and a.is_dir()
+                                        for a in d.iterdir()))
+
+
+def start(analysis: Path | str, sb_name: str | None = None, archive: Path | str | None = None,
+          dry_run: bool = False, **project_facts: Any) -> StartResult:
+    """Set up an SB for QA2 as the seed's qa2_start does (never overwriting a file)."""
+    analysis = Path(analysis).resolve()
+    archive = Path(archive).resolve() if archive else analysis / "archive"
+    sbs = list_archive_sbs(archive)
+    if sb_name is None:
+        if len(sbs) != 1:
+            if not sbs:
+                raise LayoutError(f"{archive}: no SB folder with ASDMs in it")
+            return StartResult(choices=sbs)
+        sb_name = sbs[0]
+    if sb_name not in sbs:
+        known = ", ".join(sbs) or "none"
+        raise LayoutError(f"{archive / sb_name}: no such SB folder with ASDMs (found: {known})")
+    asdms = sorted(a for a in (archive / sb_name).iterdir() if a.is_dir() and ASDM_UID_RE.match(a.name))
+    root = analysis / sb_name
+    res = StartResult(root=root)
+    project_file = root / PROJECT_FILE
+    if project_file.exists():
+        project = load_project(project_file)
+        res.kept.append(project_file)
+    else:
+        given = {k: v for k, v in project_facts.items() if v not in (None, "", [], ())}
+        if "project_code" not in given:
+            raise Qa2DocsError("--code PROJECT_CODE is needed to create qa2docs.yaml "
+                               "(e.g. --code 2013.1.12345.S)")
+        from pydantic import ValidationError
+
+        try:
+            project = Project(sb_name=sb_name, **given)
+        except ValidationError as err:
+            first = err.errors()[0]
+            raise Qa2DocsError(f"{'.'.join(map(str, first['loc']))}: {first['msg']}") from err
+        res.created.append(project_file)
+        if not dry_run:
+            root.mkdir(parents=True, exist_ok=True)
+            save_project(project_file, project)
+    work = root / sb_name
+    dirs = [work, work / "calibrated", root / "packaging" / "ticket", root / "packaging" / "hard",
+            root / ".qa2docs"]
+    dirs += [work / short_id(a.name) for a in asdms]
+    for d in dirs:
+        (res.kept if d.exists() else res.created).append(d)
+        if not dry_run:
+            d.mkdir(parents=True, exist_ok=True)
+    for a in asdms:
+        link = work / short_id(a.name) / a.name
+        if link.exists() or link.is_symlink():
+            res.kept.append(link)
+        else:
+            res.linked.append((link, a))
+            if not dry_run:
+                link.symlink_to(a, target_is_directory=True)
+    docs: list[tuple[Path, str, list[Proposal]]] = []
+    for a in asdms:
+        props = project_proposals(project, ("project_code", "contact_scientist", "pi", "sb_name"))
+        props.append(Proposal("asdm_uid", "value", a.name))
+        docs.append((root / eb_checklist_name(sb_name, a.name), "eb", props))
+    docs.append((root / sb_checklist_name(sb_name), "sb",
+                 project_proposals(project, ("project_code", "contact_scientist", "pi", "sb_name"))
+                 + [Proposal("execution_blocks", "value", "\n".join(a.name for a in asdms))]))
+    docs.append((root / "README.header.txt", "readme", readme_start_proposals(project)))
+    state = State(root / ".qa2docs")
+    results = []
+    for path, kind, props in docs:
+        if path.exists():
+            res.kept.append(path)
+            continue
+        results.append(fill_document(path, kind, props, state, project))
+        res.created.append(path)
+    _write(results, state, dry_run)
+    return res
+
+
+def readme_start_proposals(project: Project) -> list[Proposal]:
+    """README.header fields qa2docs.yaml decides."""
+    cycle = project.effective_cycle
+    values = {"cycle": "" if cycle is None else str(cycle), "project_code": project.project_code,
+              "sb_name": project.sb_name, "pi_name": project.pi,
+              "project_title": project.project_title}
+    return [Proposal(k, "value", v) for k, v in values.items() if v]
+
+
+# ---------------------------------------------------------------------------- explain
+
+
+@dataclass
+class Explanation:
+    """One field of one EB: its answer, who set it, the evidence, the plots to look at."""
+
+    eb: str
+    field: str
+    label: str
+    current: dict[str, str]
+    setter: str
+    fact: Fact | None
+    proposals: list[Proposal]
+    conflicts: list[str]
+    plots: list[str]
+
+
+def explain(path: Path | str, field_id: str) -> list[Explanation]:
+    """``qa2docs explain``: the answer of *field_id* in each selected EB, and why."""
+    sb = discover(Path(path))
+    project = load_project_of(sb)
+    state = State(sb.state_dir)
+    out = []
+    for eb in sb.selected:
+        fs = eb_facts(eb)
+        props = [p for p in eb_proposals(fs.facts, project, eb.uid) if p.element == field_id]
+        fact = fs.facts.get(field_id)
+        if fact is None and not props:
+            el_ids = {el.id for el in EBChecklist.layout}
+            if field_id not in el_ids and not any(f.startswith(field_id) for f in fs.facts):
+                known = sorted(el_ids | set(fs.facts))
+                close = difflib.get_close_matches(field_id, known, n=3)
+                hint = f" (did you mean {', '.join(close)}?)" if close else ""
+                raise Qa2DocsError(f"unknown field {field_id!r}{hint}")
+        current: dict[str, str] = {}
+        label = field_id
+        setter = "nobody (empty)"
+        conflicts = []
+        if eb.checklist.exists():
+            doc = read_document(eb.checklist, "eb")
+            try:
+                el = doc.model.element(field_id)
+            except KeyError:
+                el = None
+            if el is not None:
+                label = el.label
+                parts = {"header": ["value"], "field": ["value"], "paste": ["text"],
+                         "section": ["done"]}.get(el.kind, ["answer", "value", "comment"])
+                base = state.base(eb.checklist.name)
+                current = {p: current_answer(doc, field_id, p) for p in parts}
+                filled = [p for p, v in current.items() if v]
+                if filled:
+                    by_tool = all(base.get(f"{field_id}#{p}") == current[p] for p in filled)
+                    setter = "qa2docs (from the files)" if by_tool else "a person"
+                for prop in props:
+                    ours = current.get(prop.part, "")
+                    if ours and ours != prop.value and base.get(prop.slot) != ours:
+                        conflicts.append(f"{prop.part}: checklist says {ours!r}, files say "
+                                         f"{prop.value!r}")
+        plots = fs.facts.get(f"plots.{field_id}")
+        out.append(Explanation(eb.uid, field_id, label, current, setter, fact, props, conflicts,
+                               list(plots.value) if plots else []))
+    return out

@@ -299,5 +299,25 @@ def demo(directory):
     run_demo(directory, click.echo)
 
 
+# Commands of the later pipeline stages live in qa2docs/commands/<name>.py, each defining a
+# click command of that name; their heavy imports stay inside the command functions.
+_STAGE_COMMANDS = ("validate", "fluxscale", "report")
+
+
+def _register_stage_commands() -> None:
+    from importlib import import_module
+
+    for name in _STAGE_COMMANDS:
+        try:
+            module = import_module(f"qa2docs.commands.{name}")
+        except ModuleNotFoundError as err:
+            if err.name == f"qa2docs.commands.{name}":
+                continue
+            raise
+        cli.add_command(getattr(module, name))
+
+
+_register_stage_commands()
+
 if __name__ == "__main__":
     main()

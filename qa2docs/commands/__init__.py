@@ -1,0 +1,1 @@
+"""Click commands of the later pipeline stages (validate, fluxscale, report)."""

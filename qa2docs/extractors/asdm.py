@@ -172,7 +172,8 @@ class AsdmExtractor(Extractor):
             with open(xml, "rb") as stream:
                 defusedxml.sax.parse(stream, handler)
         except SAXParseException as err:
-            self.warn(self._where(xml.name), err.getLineNumber(), f"malformed XML: {err.getMessage()}")
+            self.warn(self._where(xml.name), err.getLineNumber(),
+                      f"malformed XML: {err.getMessage()}")
             return None
         except defusedxml.DefusedXmlException as err:
             self.warn(self._where(xml.name), None, f"refused unsafe XML: {err}")

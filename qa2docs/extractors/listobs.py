@@ -225,10 +225,12 @@ class _Parser:
             try:
                 self.block.observed = (_stamp(match["start"]), _stamp(match["end"]))
             except (ValueError, KeyError):
-                self.extractor.warn(self.path.name, lineno, f"unreadable time range: {text.strip()}")
+                self.extractor.warn(self.path.name, lineno,
+                                    f"unreadable time range: {text.strip()}")
             self.block.note("observation", lineno, raw)
         elif match := _OBS_ID.search(text):
-            self.section, self.obs_id, self.day, self.last_start = "scans", int(match["obs"]), None, None
+            self.section, self.obs_id = "scans", int(match["obs"])
+            self.day = self.last_start = None
         elif match := _SECTION.match(text):
             self._open_section(lineno, raw, text, match)
         elif self.section == "scans":

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from qa2docs.extractors.asdm import AsdmExtractor, array_time_iso, asdm_array, uid_to_name
 from qa2docs.facts import Fact
 

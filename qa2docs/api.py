@@ -102,7 +102,7 @@ def facts(path: Path | str) -> dict[str, Any]:
         return extract_dir(path, uid).to_json()
     sb = discover(path)
     ebs = [eb_facts(eb).to_json() for eb in sb.selected]
-    if len(sb.selected) == 1 and len(sb.ebs) > 1:
+    if not sb.whole:
         return ebs[0]
     return {"sb": sb.name, "ebs": ebs, "sb_facts": sb_facts(sb).to_json("dir")["facts"]}
 
@@ -242,7 +242,7 @@ def fill(path: Path | str, dry_run: bool = False, force: tuple[str, ...] = ()) -
             documents.append(fill_document(eb.checklist, "eb",
                                            eb_proposals(fs.facts, project, eb.uid), state,
                                            project, forced))
-        if len(sb.selected) == len(sb.ebs):
+        if sb.whole:
             from qa2docs.sb_answers import readme_proposals, sb_proposals
 
             sfs = sb_facts(sb)

@@ -50,6 +50,8 @@ class SBLayout:
     ebs: list[EBInfo] = field(default_factory=list)
     selected: list[EBInfo] = field(default_factory=list)
     """The EBs the user's path points at (all of them for the SB root)."""
+    whole: bool = True
+    """Whether the path stands for the whole SB (not one EB)."""
 
     @property
     def work(self) -> Path:
@@ -127,9 +129,11 @@ def discover(path: Path) -> SBLayout:
                 uid, asdm = found
                 sb.ebs.append(EBInfo(uid, d, root / eb_checklist_name(sb.name, uid), asdm))
     resolved = path.resolve()
-    sb.selected = [eb for eb in sb.ebs
-                   if resolved == eb.dir.resolve() or eb.dir.resolve() in resolved.parents
-                   or resolved == eb.checklist.resolve()] or list(sb.ebs)
+    picked = [eb for eb in sb.ebs
+              if resolved == eb.dir.resolve() or eb.dir.resolve() in resolved.parents
+              or resolved == eb.checklist.resolve()]
+    sb.whole = not picked
+    sb.selected = picked or list(sb.ebs)
     return sb
 
 

@@ -1,0 +1,34 @@
+"""Test helpers: run the real entry point, build SB trees."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+
+def run_cli(*args: str, cwd: Path | None = None, check: int | None = 0) -> subprocess.CompletedProcess:
+    """Run ``python -m qa2docs ARGS`` (the real entry point) and return the result."""
+    env = dict(os.environ, COLUMNS="120")
+    proc = subprocess.run([sys.executable, "-m", "qa2docs", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True)
+    if check is not None:
+        assert proc.returncode == check, (proc.returncode, proc.stdout, proc.stderr)
+    return proc
+
+
+def make_sb(tmp: Path, sb: str = "B7_HD163296", ebs: dict[str, list[Path]] | None = None,
+            code: str = "2013.1.12345.S") -> Path:
+    """An SB root with qa2docs.yaml and one EB dir per uid holding copies of the given files."""
+    root = tmp / sb
+    (root / sb).mkdir(parents=True)
+    (root / "qa2docs.yaml").write_text(
+        f"project_code: {code}\nsb_name: {sb}\npi: Jane Doe\ncontact_scientist: John Smith\n")
+    for uid, files in (ebs or {}).items():
+        eb_dir = root / sb / uid.rsplit("_", 1)[-1]
+        eb_dir.mkdir()
+        for f in files:
+            shutil.copy(f, eb_dir / f.name)
+    return root

@@ -54,6 +54,8 @@ from qa2docs.facts import Fact, make_fact
 RANK = 30
 
 ASIS_REQUIRED = frozenset({"Antenna", "Station", "CalAtmosphere", "Receiver", "Source"})
+#: es.fix* calls the script generator adds to every script (not an "other es.fix").
+ROUTINE_FIXES = frozenset({"fixForCSV2555"})
 
 SOLAR_SYSTEM = frozenset(name.lower() for name in (
     "Mercury", "Venus", "Mars", "Jupiter", "Saturn", "Uranus", "Neptune", "Pluto",
@@ -478,13 +480,21 @@ class _FactBuilder:
         """fixplanets, SYSCAL fix, other es.fix calls, antenna positions."""
         yield self.presence("apriori.fixplanets", self.s.named("fixplanets"))
         yield self.presence("apriori.syscal_fix", self.s.named("fixsyscaltimes"))
-        others = [c for c in self.s.calls if c.name.startswith("es.fix")
-                  and c.task not in ("fixsyscaltimes", "fixplanets")]
-        fact = self.presence("apriori.other_es_fix", others)
-        yield fact
+        fixes = [c for c in self.s.calls if c.name.startswith("es.fix")
+                 and c.task not in ("fixsyscaltimes", "fixplanets")]
+        # The script generator puts es.fixForCSV2555 into every import step: it is routine,
+        # not the "other es.fix" the checklist asks about (the seed: "expect 'no'").
+        others = [c for c in fixes if c.task not in ROUTINE_FIXES]
+        routine = sorted({c.task for c in fixes if c.task in ROUTINE_FIXES})
+        note = f"routine generator fix not counted: {', '.join(routine)}" if routine else None
         if others:
+            yield self.fact("apriori.other_es_fix", True, others, note)
             yield self.fact("apriori.other_es_fix_names",
                             list(dict.fromkeys(c.task for c in others)), others)
+        elif routine:
+            yield self.fact("apriori.other_es_fix", False, fixes, note)
+        else:
+            yield self.presence("apriori.other_es_fix", [])
         yield from self.antpos()
 
     def antpos(self) -> Iterator[Fact | None]:

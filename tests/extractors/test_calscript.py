@@ -117,7 +117,10 @@ def test_x1f13_fixplanets_step_venus_and_antenna_subset() -> None:
     assert facts["import.asis_tables"].value == [
         "Antenna", "Station", "Receiver", "Source", "CalAtmosphere", "CalWVR"]
     assert facts["apriori.syscal_fix"].provenance[0].line == 85
-    assert facts["apriori.other_es_fix_names"].value == ["fixForCSV2555"]
+    assert facts["apriori.other_es_fix"].value is False
+    assert facts["apriori.other_es_fix"].note == "routine generator fix not counted: fixForCSV2555"
+    assert lines_of(facts["apriori.other_es_fix"]) == [76]
+    assert "apriori.other_es_fix_names" not in facts
     # the real offsets are commented out below an all-zero parameter list
     assert facts["apriori.antpos"].value is False
     assert lines_of(facts["apriori.antpos"]) == [249]

@@ -143,9 +143,9 @@ class LogScanner:
     reads a few lines following a hit (with ``os.pread``, so it does not disturb the scan).
     """
 
-    def __init__(self, path: Path, chunk_size: int = CHUNK_SIZE) -> None:
+    def __init__(self, path: Path, chunk_size: int | None = None) -> None:
         self.path = Path(path)
-        self.chunk_size = chunk_size
+        self.chunk_size = chunk_size or CHUNK_SIZE
         self.long_lines: list[int] = []
         """Numbers of lines longer than the chunk size; they were skipped."""
         self.total_lines = 0

@@ -125,7 +125,8 @@ BEAM = re.compile(
     r"(?P<maj>\d+(?:\.\d+)?)\s*(?:\"|arcsec)\s*(?:x|,|\*)\s*(?P<min>\d+(?:\.\d+)?)\s*"
     r"(?:\"|arcsec)(?:\s*,?\s*(?:pa\s*=?\s*)?(?P<pa>-?\d+(?:\.\d+)?)\s*deg)?", re.IGNORECASE)
 NOT_ACHIEVED = re.compile(r"request|propos|goal|expect|theoretic|target rms", re.IGNORECASE)
-JY_SCALE = {"": 1.0, "m": 1e-3, "u": 1e-6, "µ": 1e-6, "micro": 1e-6}
+JY_SCALE = {"": Decimal(1), "m": Decimal("1e-3"), "u": Decimal("1e-6"), "µ": Decimal("1e-6"),
+            "micro": Decimal("1e-6")}
 PI_REVISION = re.compile(r"\$Id: \S*scriptForPI\.py,v (\d+(?:\.\d+)*)")
 README_LABELS = {
     "cycle": "readme.cycle", "project code": "readme.project_code",
@@ -473,35 +474,23 @@ class ImagingExtractor(Extractor):
             yield self._absent(field_id, script, path, what)
 
     def _achieved(self, script: Script, cleans: list[Call], path: Path) -> Iterator[Fact]:
-        rms: list[dict[str, Any]] = []
-        beams: list[dict[str, Any]] = []
-        evidence: dict[str, list[tuple[int, str]]] = {"rms": [], "beam": []}
+        found: dict[str, list[dict[str, Any]]] = {"imaging.rms": [], "imaging.beam": []}
+        evidence: dict[str, list[Provenance]] = {"imaging.rms": [], "imaging.beam": []}
         for number, line in enumerate(script.lines, 1):
             stripped = line.strip()
-            if not stripped.startswith("#") or NOT_ACHIEVED.search(stripped):
+            if not stripped.startswith("#"):
                 continue
             above = [c for c in cleans if c.end_line < number]
             image = above[-1].args.get("imagename") if above else None
-            image = image if isinstance(image, str) else None
-            for match in RMS.finditer(stripped):
-                unit = match.group("unit")
-                prefix = unit[: unit.index("Jy")].strip()
-                value = float(match.group("value"))
-                rms.append({"value": value, "unit": unit, "jy": value * JY_SCALE[prefix],
-                            "image": image, "line": number})
-                evidence["rms"].append((number, stripped))
-            for match in BEAM.finditer(stripped):
-                pa = match.group("pa")
-                beams.append({"major_arcsec": float(match.group("maj")),
-                              "minor_arcsec": float(match.group("min")),
-                              "pa_deg": float(pa) if pa is not None else None,
-                              "image": image, "line": number})
-                evidence["beam"].append((number, stripped))
-        for field_id, values, key in (("imaging.rms", rms, "rms"), ("imaging.beam", beams, "beam")):
-            if values:
-                prov = tuple(Provenance(extractor=self.name, file=path.name, line=n, excerpt=t)
-                             for n, t in evidence[key])
-                yield Fact(field=field_id, value=values, provenance=prov, rank=RANK_SCRIPT)
+            for field_id, entry in _measures(stripped):
+                entry.update(image=image if isinstance(image, str) else None, line=number)
+                found[field_id].append(entry)
+                evidence[field_id].append(Provenance(extractor=self.name, file=path.name,
+                                                     line=number, excerpt=stripped))
+        for field_id, entries in found.items():
+            if entries:
+                yield Fact(field=field_id, value=entries, provenance=tuple(evidence[field_id]),
+                           rank=RANK_SCRIPT)
 
     def _imaging_prep(self, path: Path, text: str) -> Iterator[Fact]:
         script = self._script(path, text)
@@ -664,6 +653,22 @@ def _image(call: Call) -> dict[str, Any]:
     return image
 
 
+def _measures(comment: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Achieved rms and beam values stated in one comment line (requested ones skipped)."""
+    for clause in re.split(r"[;()]", comment):
+        if NOT_ACHIEVED.search(clause):
+            continue
+        for match in RMS.finditer(clause):
+            unit, value = match.group("unit"), Decimal(match.group("value"))
+            scale = JY_SCALE[unit[: unit.index("Jy")].strip()]
+            yield "imaging.rms", {"value": float(value), "unit": unit, "jy": float(value * scale)}
+        for match in BEAM.finditer(clause):
+            pa = match.group("pa")
+            yield "imaging.beam", {"major_arcsec": float(match.group("maj")),
+                                   "minor_arcsec": float(match.group("min")),
+                                   "pa_deg": float(pa) if pa is not None else None}
+
+
 def _targets(cleans: list[Call]) -> tuple[list[str], list[Call]]:
     names: dict[str, None] = {}
     used: list[Call] = []
@@ -673,10 +678,11 @@ def _targets(cleans: list[Call]) -> tuple[list[str], list[Call]]:
         if isinstance(value, str) and value.strip() and not re.fullmatch(r"[\d~,\s]+", value):
             found = [v.strip() for v in value.split(",") if v.strip()]
         else:
-            comment = re.search(r"^\s*field\s*=\s*(['\"])[\d~,\s]+\1\s*,?\s*#\s*(.+?)\s*$",
+            comment = re.search(r"(?:^|[\s,(])field\s*=\s*(['\"])[\d~,\s]+\1\s*,?\s*#\s*(.+?)\s*$",
                                 call.text, re.MULTILINE)
-            if comment and isinstance(value, str):
-                found = [v.strip() for v in comment.group(2).split(",") if v.strip()]
+            if comment and isinstance(value, str):  # '# J1744-3116,SgrB2', '# IRAS1 (note)'
+                words = (part.split()[0] for part in comment.group(2).split(",") if part.split())
+                found = [w for w in words if re.fullmatch(r"[\w+\-.*]+", w)]
         if found:
             used.append(call)
             names.update(dict.fromkeys(found))

@@ -342,19 +342,32 @@ def test_allfluxes_file(tmp_path: Path) -> None:
         (4, "unrecognised flux table line: 'garbage line'")]
 
 
-def test_seed_sample_allfluxes() -> None:
-    path = _need(SEED_CALIBRATED / "allFluxes.txt")
-    facts, extractor = run(path)
+def test_seed_sample_flux_tables_agree() -> None:
+    allfluxes, extractor = run(_need(SEED_CALIBRATED / "allFluxes.txt"))
+    script, script_extractor = run(_need(SEED_CALIBRATED / "scriptForFluxCalibration.py"))
+    assert extractor.warnings == [] and script_extractor.warnings == []
+    rows = allfluxes["fluxcal.table"].value
+    assert rows[0] == {"eb": "uid___A002_Xdd9c61_X66d",
+                       "vis": "uid___A002_Xdd9c61_X66d.ms.split.cal", "field": "J1751+0939",
+                       "spw": 0, "freq_hz": 216.28e9, "flux_jy": 2.22776, "mean_flux_jy": 2.26194,
+                       "error_jy": None, "date": "2014-07-20T01:38:27", "line": 1}
+    # the script carries allFluxes.txt as a comment table: same rows, other line numbers
+    strip = [{k: r[k] for k in r if k != "line"} for r in script["fluxcal.table"].value]
+    assert strip == [{k: r[k] for k in r if k != "line"} for r in rows]
+    assert script["fluxcal.ebs"].value == ["uid___A002_Xdd9c61_X66d.ms.split.cal",
+                                           "uid___A002_X4sda4d_Xa12.ms.split.cal"]
+
+
+def test_seed_sample_imaging_script() -> None:
+    facts, extractor = run(_need(SEED_CALIBRATED / "scriptForImaging.py"))
+    v = {k: f.value for k, f in facts.items()}
     assert extractor.warnings == []
-    rows = facts["fluxcal.table"].value
-    assert rows and all(r["eb"] and r["field"] and r["freq_hz"] > 0 for r in rows)
-
-
-def test_seed_sample_scripts() -> None:
-    for name in ("scriptForImaging.py", "scriptForFluxCalibration.py"):
-        facts, extractor = run(_need(SEED_CALIBRATED / name))
-        assert extractor.warnings == []
-        assert facts[("imaging" if "Imaging" in name else "fluxcal") + ".script"].value is True
+    assert v["imaging.targets"] == ["J1751+0939", "IRAS12345"]
+    assert (v["imaging.continuum"], v["imaging.cubes"], v["imaging.contsub"]) == (True, True, True)
+    assert (v["imaging.selfcal"], v["imaging.mask"]) == (False, False)
+    target_rms = [r for r in v["imaging.rms"] if r["image"] == "calibrated.ms.IRAS12345.cont"]
+    assert target_rms == [{"value": 0.071, "unit": "mJy/beam", "jy": 7.1e-05,
+                           "image": "calibrated.ms.IRAS12345.cont", "line": 51}]
 
 
 # -- edge cases -------------------------------------------------------------------------
@@ -410,6 +423,18 @@ def test_python3_tclean_script(tmp_path: Path) -> None:
                                  "image": "IRAS_cont", "line": 7}]
     assert "imaging.targets" not in v  # no field selection given
     assert facts["imaging.selfcal"].provenance[0].line == 4
+
+
+def test_requested_values_and_notes_in_comments(tmp_path: Path) -> None:
+    text = ("clean(vis='c.ms', imagename='t', field='3', # IRAS12345 (ids renumbered)\n"
+            "      mode='mfs')\n"
+            "# RMS 0.071 mJy/beam (requested: 2.0 mJy rms in 1 km/s)\n"
+            "# line: Restoring Beam 0.8 arcsec, 0.6 arcsec, -69.5 deg; RMS 1.9 mJy/beam\n")
+    v = values(write(tmp_path, "scriptForImaging.py", text))
+    assert v["imaging.targets"] == ["IRAS12345"]
+    assert [(r["value"], r["line"]) for r in v["imaging.rms"]] == [(0.071, 3), (1.9, 4)]
+    assert v["imaging.beam"] == [{"major_arcsec": 0.8, "minor_arcsec": 0.6, "pa_deg": -69.5,
+                                  "image": "t", "line": 4}]
 
 
 def test_mode_default_and_mstransform_contsub(tmp_path: Path) -> None:

@@ -32,7 +32,8 @@ scriptForImaging*.py
 - ``imaging.concat_vis``: str (concat's ``concatvis``).
 - ``imaging.rms``: [{``value``, ``unit``, ``jy``, ``image``, ``line``}] from comments such as
   ``#RESULTS: 0.37" x 0.32"  RMS = 35 uJy`` or ``# RMS 0.0283 Jy/beam``; ``image`` is the
-  imagename of the clean call above the comment (None when unresolved).
+  imagename of the clean call above the comment (None when unresolved). A clause (split at
+  ``;``, ``(``, ``)``) naming a requested/proposed/expected value is skipped.
 - ``imaging.beam``: [{``major_arcsec``, ``minor_arcsec``, ``pa_deg`` (or None), ``image``,
   ``line``}] from ``0.37" x 0.32"``, ``# Restoring Beam : 4.685 arcsec, 2.529 arcsec,
   71.9 deg`` or ``# Beam 4.098 arcsec x 1.963 arcsec pa= 74.4 deg``.

@@ -41,7 +41,7 @@ def format_observation(value: dict) -> str:
 
 def format_fields_by_intent(value: dict) -> str:
     """``CALIBRATE_BANDPASS: J1751+0939`` lines, as in the script's comment block."""
-    return "\n".join(f"{intent}: {', '.join(names)}" for intent, names in value.items())
+    return "\n".join(f"{intent}: {', '.join(names)}" for intent, names in value.items() if names)
 
 
 def format_yes_no(value: Any) -> str:
@@ -54,7 +54,7 @@ def _pwv(value: dict) -> str:
 
 
 def _good_antennas(fact: Fact) -> str:
-    return f"{fact.value} ({fact.note})" if fact.note and "flagged" in fact.note else str(fact.value)
+    return f"{fact.value} ({fact.note})" if fact.note and "flagged in full:" in fact.note else str(fact.value)
 
 
 # header field id -> formatter of the fact value

@@ -32,6 +32,9 @@ tenths of a second that listobs prints, e.g. ``2024-06-02T05:05:37.0Z``):
 - ``antennas`` [names], ``antenna_count`` int, ``array`` "12m" | "7m" | "TP" | "mixed".
 - ``fields_by_intent`` {intent without ``#ON_SOURCE``: [field names]}, ON_SOURCE intents only.
 
+Besides the listfiles, the casa logs (``casapy-*.log``, ``casa-*.log``) are read for embedded
+listobs output; a log without any gives no fact and no warning.
+
 Rank (DESIGN 3): 20 for a listfile, 10 for a listobs found in a log; for the split MS's
 listobs (``.split`` in the file or MS name) calibration facts get +1 and observation facts
 -1, so that the split wins for the former and the raw MS for the latter.
@@ -451,7 +454,9 @@ class ListobsExtractor(Extractor):
     """Facts from a listobs listfile or from listobs output inside a casa log."""
 
     name = "listobs"
-    patterns = ("*.listobs", "*.listobs.txt", "*.listobs.log", "listobs*.txt")
+    patterns = ("*.listobs", "*.listobs.txt", "*.listobs.log", "listobs*.txt",
+                "casapy-*.log", "casa-*.log")
+    """The listfiles, and the casa logs that may hold listobs output (rank 10)."""
 
     def extract(self, path: Path) -> Iterator[Fact]:
         """Yield the facts of every listobs run found in *path*."""
@@ -468,8 +473,8 @@ class ListobsExtractor(Extractor):
                         parser.feed(lineno, raw, prefixed["msg"])
         except OSError as err:
             raise ExtractionError(path, None, f"cannot read listobs file: {err}") from err
-        if not parser.blocks:
-            self.warn(path.name, None, "no listobs summary found")
+        if not parser.blocks and "listobs" in path.name.lower():
+            self.warn(path.name, None, "no listobs summary found")  # a log without one is fine
         for block in parser.blocks:
             yield from self._block_facts(path, block)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from qa2docs.extractors.asdm import AsdmExtractor, array_time_iso, asdm_array, uid_to_name
 from qa2docs.facts import Fact
 
@@ -189,3 +191,25 @@ def test_helpers() -> None:
         "CALIBRATE_BANDPASS", "CALIBRATE_FLUX"]
     assert asdm_array("2 2 2 a b c d") == ["a", "b", "c", "d"]
     assert uid_to_name("uid://A002/Xfb2c11/X3b4") == "uid___A002_Xfb2c11_X3b4"
+
+
+SEED = Path(__file__).resolve().parents[2] / "samples" / "seed" / "archive" / "B6_IRAS12345"
+
+
+@pytest.mark.parametrize(("uid", "start", "end", "n_ant", "pwv"), [
+    ("uid___A002_Xdd9c61_X66d", "2014-07-20T01:12:36.3Z", "2014-07-20T02:04:19.6Z", 37, 1.198),
+    ("uid___A002_X4sda4d_Xa12", "2014-08-03T00:35:12.7Z", "2014-08-03T01:28:23.9Z", 36, 1.8),
+])
+def test_seed_asdms(uid: str, start: str, end: str, n_ant: int, pwv: float) -> None:
+    if not SEED.is_dir():
+        pytest.skip("samples/seed absent")
+    facts, extractor = run(SEED / uid)
+    assert extractor.warnings == []
+    assert facts["asdm_uid"].value == uid
+    assert (facts["observation"].value["start"], facts["observation"].value["end"]) == (start, end)
+    assert facts["configuration"].value == "C34-4"
+    assert facts["observer"].value == "aod"
+    assert facts["antenna_count"].value == n_ant
+    assert facts["bands"].value == [6]
+    assert facts["pwv"].value == {"median_mm": pwv}
+    assert facts["field_names"].value == ["J1751+0939", "Titan", "J1851+0035", "IRAS12345"]

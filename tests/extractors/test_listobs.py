@@ -346,3 +346,53 @@ def test_helpers() -> None:
     tp = [{"name": f"PM0{i}", "diameter_m": 12.0} for i in range(1, 5)]
     assert array_kind(tp) == "TP"
     assert array_kind([{"name": "ea01", "diameter_m": 25.0}]) is None
+
+
+# --- the sample SB (samples/seed; values from its README.md) ---------------------------------
+
+SEED = Path(__file__).resolve().parents[2] / "samples" / "seed" / "reduction"
+
+
+@pytest.fixture
+def seed() -> Path:
+    if not SEED.is_dir():
+        pytest.skip("samples/seed absent")
+    return SEED
+
+
+def test_seed_x66d_raw_split_and_log(seed: Path) -> None:
+    raw, _ = run(seed / "X66d/uid___A002_Xdd9c61_X66d.ms.listobs")
+    split, _ = run(seed / "X66d/uid___A002_Xdd9c61_X66d.ms.split.listobs")
+    log, warnings = run(seed / "X66d/casapy-20140828-093512.log")
+    assert warnings.warnings == []
+    assert raw["observation"].value == log["observation"].value == {
+        "start": "2014-07-20T01:12:36.3Z", "end": "2014-07-20T02:04:19.6Z",
+        "total_elapsed_s": 3103.3, "on_source_s": {
+            "CALIBRATE_POINTING": 94.5, "CALIBRATE_WVR": 1067.1, "CALIBRATE_ATMOSPHERE": 102.8,
+            "CALIBRATE_BANDPASS": 313.4, "CALIBRATE_AMPLI": 253.9, "CALIBRATE_FLUX": 253.9,
+            "CALIBRATE_PHASE": 302.5, "OBSERVE_TARGET": 1693.6}}
+    assert (raw["observation"].rank, log["observation"].rank, split["observation"].rank) == (
+        20, 10, 19)
+    assert split["observation"].value["start"] == "2014-07-20T01:15:20.0Z"
+    assert [s["scan"] for s in split["scans"].value] == [3, 5, 6, 8, 9, 10, 11, 13, 14, 15, 16]
+    assert len(raw["scans"].value) == 16
+    assert [s["id"] for s in raw["spws"].value] == [9, 11, 13, 15, 17, 19, 21, 23]
+    assert [s["id"] for s in split["spws"].value] == list(range(8))
+    assert split["spws"].value[7]["center_hz"] == pytest.approx(232452.2e6, abs=1e3)
+    assert split["spws"].rank == 21
+    for facts in (raw, split, log):
+        assert facts["correlator_mode"].value == "FDM"
+        assert facts["bandwidth_switching"].value is False
+        assert facts["bands"].value == [6]
+        assert facts["antenna_count"].value == 37
+    assert raw["fields_by_intent"].value["CALIBRATE_FLUX"] == ["Titan"]
+    assert raw["fields_by_intent"].value["CALIBRATE_ATMOSPHERE"] == [
+        "J1751+0939", "Titan", "IRAS12345"]
+
+
+def test_seed_xa12_log_without_listobs(seed: Path) -> None:
+    facts, extractor = run(seed / "Xa12/casapy-20140829-101047.log")
+    assert facts == {} and extractor.warnings == []
+    raw, _ = run(seed / "Xa12/uid___A002_X4sda4d_Xa12.ms.listobs")
+    assert raw["antenna_count"].value == 36 and "DV16" in raw["antennas"].value
+    assert raw["fields_by_intent"].value["CALIBRATE_POINTING"] == ["J1751+0939", "J1851+0035"]

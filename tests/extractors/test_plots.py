@@ -113,3 +113,19 @@ def test_no_plots_no_facts(tmp_path: Path) -> None:
 ])
 def test_plot_item_names(name: str, item: str | None) -> None:
     assert plot_item(name) == item
+
+
+def test_seed_eb_dir() -> None:
+    seed = Path(__file__).resolve().parents[2] / "samples" / "seed" / "reduction" / "X66d"
+    if not seed.is_dir():
+        pytest.skip("samples/seed absent")
+    facts = run(seed)
+    assert sorted(facts) == [
+        "plots.apriori.tsys", "plots.apriori.wvr", "plots.bandpass.ap_pre_bandpass",
+        "plots.bandpass.bandpass", "plots.bandpass.smooth", "plots.flagging.model_amp_uvdist",
+        "plots.gaincal.ampli_inf", "plots.gaincal.phase_inf", "plots.gaincal.phase_int"]
+    assert facts["plots.flagging.model_amp_uvdist"].value == [
+        "uid___A002_Xdd9c61_X66d.ms.split.setjy.field1.png"]
+    assert [p.partition("/")[0] for p in facts["plots.gaincal.ampli_inf"].value] == [
+        "uid___A002_Xdd9c61_X66d.ms.split.ampli_short_inf.plots",
+        "uid___A002_Xdd9c61_X66d.ms.split.flux_inf.plots"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 
@@ -116,3 +117,16 @@ def test_plot_png_and_svg(casa6_pair, tmp_path):
     assert "J1751-1950" in text  # one panel per source (matplotlib writes titles as text)
     with pytest.raises(ValueError, match="must be .png or .svg"):
         plot_flux_comparison(casa6_pair, tmp_path / "fluxscale.pdf")
+
+
+def test_seed_sample_pair():
+    seed = Path(__file__).resolve().parents[1] / "samples" / "seed" / "reduction"
+    if not seed.is_dir():
+        pytest.skip("samples/seed is absent")
+    per_eb = {eb: {f.field: f.value for f in FluxscaleExtractor().extract(
+        next((seed / eb).glob("*.ms.split.fluxscale")))} for eb in ("X66d", "Xa12")}
+    fit = row_for(compare_fitted_spectra(per_eb, tolerance=0.05), "J1751+0939")
+    assert fit.ratio("Xa12", "X66d") == pytest.approx(2.26359 / 2.19474)
+    assert fit.ratio("Xa12", "X66d") == pytest.approx(1.0314, abs=1e-4)
+    spw7 = row_for(compare_flux_densities(per_eb, tolerance=0.05), "J1851+0035", 7)
+    assert spw7.values["X66d"].flux_jy == 0.26856

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from qa2docs.extractors import casalog
 from qa2docs.extractors.casalog import CasaLogExtractor, parse_task_call
 
@@ -158,3 +160,31 @@ def test_parse_task_call_keeps_non_literals_as_text():
     assert parse_task_call("setjy( vis='a', fluxdensity=[1.9, 0], scalebychan=True, x=nan )") == {
         "vis": "a", "fluxdensity": [1.9, 0], "scalebychan": True, "x": "nan"}
     assert parse_task_call("not a call") is None
+
+
+SEED = Path(__file__).resolve().parents[2] / "samples" / "seed" / "reduction"
+
+
+def test_seed_sample_casapy_logs():
+    if not SEED.is_dir():
+        pytest.skip("samples/seed is absent")
+    facts, warnings = extract(SEED / "X66d" / "casapy-20140828-093512.log")
+    assert warnings == []
+    assert (facts["casa_version"].value, facts["casa_version"].provenance[0].line) == ("4.2.2", 2)
+    assert facts["analysisutils_version"].value == "1.2413"
+    syscal = facts["apriori.syscal_fix"].provenance[0]
+    assert facts["apriori.syscal_fix"].value is True and (syscal.line, syscal.end_line) == (231, 240)
+    assert facts["log.steps"].value[:2] == [
+        {"number": 0, "title": "Import of the ASDM", "line": 229},
+        {"number": 1, "title": "Fix of SYSCAL table times", "line": 230}]
+    importasdm = facts["log.tasks"].value[0]
+    assert (importasdm["name"], importasdm["line"]) == ("importasdm", 10)
+    assert importasdm["params"]["asis"] == "Antenna Station CalAtmosphere Receiver Source"
+
+    facts, _ = extract(SEED / "Xa12" / "casapy-20140829-101047.log")
+    assert "apriori.syscal_fix" not in facts  # no fixsyscaltimes in Xa12
+    items = {i["line"]: i for i in facts["log.messages"].value["items"]}
+    assert items[260]["message"] == ("Insufficient unflagged antennas to proceed with this solve."
+                                     " (time=2014/08/03/00:44:31.0 field=1 spw=5 chan=0)")
+    assert (items[262]["priority"], items[262]["message"]) == (
+        "SEVERE", "Found no unflagged data for antenna DV16 in any spw.")

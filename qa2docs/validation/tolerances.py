@@ -88,10 +88,10 @@ class Tolerances:
         return BeamLimit(beam["kind"], beam.get("pass"), beam.get("relaxed"), beam["source"])
 
     def cite(self, source: str) -> str:
-        """A short citation of a source key (its title)."""
+        """A short citation of a source key (its ``cite`` text, else its title)."""
         info = self.sources.get(source, {})
-        title = info.get("title", source)
-        return title if info.get("verified", True) else f"{title} [not verified]"
+        text = info.get("cite") or info.get("title", source)
+        return text if info.get("verified", True) else f"{text}, not verified"
 
 
 def _cycle_range(key: str) -> tuple[int, int]:

@@ -143,7 +143,8 @@ class _LogState:
         msg = line.message.strip()
         if m := _BEGIN_TASK.match(msg):
             self._task(m["name"], hit, line, scanner)
-        if self.runs.feed(line) or m:
+            self.runs.feed(line)  # "Begin Task: fluxscale" also opens a fluxscale run
+        elif self.runs.feed(line):
             pass
         elif m := _STEP.match(msg):
             self.step = int(m["n"])

@@ -182,27 +182,21 @@ _RESULT_LINES = (
 def fluxscale_facts(run: FluxscaleRun, extractor: str, file: str, rank: int,
                     note: str | None = None) -> Iterator[Fact]:
     """The facts of one fluxscale run (see the module docstring for ids and shapes)."""
-    lines = run.result_lines
-    if lines:
-        paste = "\n".join(line.message.strip() for line in lines)
-        span = {"line": lines[0].number, "end_line": lines[-1].number}
-        common = {"extractor": extractor, "file": file, "rank": rank, "note": note, **span}
-        flux_excerpt = "\n".join(ln.message.strip() for _, ln in run.fluxes) or None
-        fit_excerpt = "\n".join(ln.message.strip() for _, ln in run.fits) or None
-        if run.fluxes:
-            yield make_fact("flux_densities", [v for v, _ in run.fluxes], excerpt=flux_excerpt,
-                            **{**common, "line": run.fluxes[0][1].number,
-                               "end_line": run.fluxes[-1][1].number})
-        if run.fits:
-            yield make_fact("fitted_spectra", [v for v, _ in run.fits], excerpt=fit_excerpt,
-                            **{**common, "line": run.fits[0][1].number,
-                               "end_line": run.fits[-1][1].number})
-        yield make_fact("gaincal.fluxscale_paste", paste, excerpt=paste, **common)
+
+    def fact(field_id: str, value: object, lines: list[LogLine]) -> Fact:
+        excerpt = "\n".join(line.message.strip() for line in lines)
+        return make_fact(field_id, value, extractor, file, line=lines[0].number,
+                         end_line=lines[-1].number, excerpt=excerpt, rank=rank, note=note)
+
+    if run.fluxes:
+        yield fact("flux_densities", [v for v, _ in run.fluxes], [ln for _, ln in run.fluxes])
+    if run.fits:
+        yield fact("fitted_spectra", [v for v, _ in run.fits], [ln for _, ln in run.fits])
+    if lines := run.result_lines:
+        yield fact("gaincal.fluxscale_paste", "\n".join(ln.message.strip() for ln in lines), lines)
     for kind, found in (("reference", run.reference), ("transfer", run.transfer)):
         if found:
-            names, line = found
-            yield make_fact(f"fluxscale.{kind}_fields", names, extractor, file, line=line.number,
-                            excerpt=line.message.strip(), rank=rank, note=note)
+            yield fact(f"fluxscale.{kind}_fields", found[0], [found[1]])
 
 
 def later_runs_note(runs: FluxscaleRuns) -> str | None:

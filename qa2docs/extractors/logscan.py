@@ -186,7 +186,7 @@ class LogScanner:
         before = 0  # lines in the ranges already yielded
         try:
             sources = [_scan_range(fd, *ranges[0], regex, self.chunk_size)]
-            sources += [_receive(conn) for _, conn in workers]
+            sources += [_receive(conn, self.path) for _, conn in workers]
             for source in sources:
                 for kind, rel, offset, end, raw in source:
                     if kind == "hit":
@@ -328,15 +328,15 @@ def _work(path: Path, begin: int, stop_at: int, regex: re.Pattern[bytes], chunk_
         conn.close()
 
 
-def _receive(conn: Connection) -> Iterator[_Record]:
+def _receive(conn: Connection, path: Path) -> Iterator[_Record]:
     while True:
         try:
             batch = conn.recv()
         except EOFError:
-            raise ExtractionError("?", None, "a log scan worker stopped early") from None
+            raise ExtractionError(path, None, "a log scan worker stopped early") from None
         for record in batch:
             if record[0] == "error":
-                raise ExtractionError("?", None, f"log scan worker: {record[4].decode()}")
+                raise ExtractionError(path, None, f"log scan worker: {record[4].decode()}")
             yield record
             if record[0] == "end":
                 return

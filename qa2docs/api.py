@@ -65,9 +65,12 @@ def extract_dir(directory: Path, name: str, level: str = "eb") -> FactSet:
     inputs = eb_inputs(directory, extractors, level)
     facts: list[Fact] = []
     warnings: list[ExtractionWarning] = []
-    for cls in extractors.values():
-        if cls.level == level and getattr(cls, "reads_dirs", False) and cls.name != "asdm":
-            inputs.append((cls, directory))
+    # Extractors that read a whole folder (plots) get the folder once, when it has any of
+    # their inputs, rather than once per matching file.
+    dir_readers = [cls for cls in extractors.values()
+                   if getattr(cls, "reads_dirs", False) and any(c is cls for c, _ in inputs)]
+    inputs = [(c, p) for c, p in inputs if c not in dir_readers]
+    inputs += [(cls, directory) for cls in dir_readers]
     for cls, path in inputs:
         extractor = cls()
         try:

@@ -12,6 +12,13 @@ def _same(a: Any, b: Any) -> bool:
     return json.dumps(a, sort_keys=True, default=str) == json.dumps(b, sort_keys=True, default=str)
 
 
+def _agrees(value: Any, best: Any) -> bool:
+    """Same value, or a dict whose every key holds the same as in *best* (a part of it)."""
+    if isinstance(value, dict) and isinstance(best, dict):
+        return all(k in best and _same(v, best[k]) for k, v in value.items())
+    return _same(value, best)
+
+
 def resolve_facts(facts: Iterable[Fact]) -> dict[str, Fact]:
     """One fact per field: highest rank, the later one on a tie; disagreements become notes."""
     by_field: dict[str, list[Fact]] = {}
@@ -20,7 +27,9 @@ def resolve_facts(facts: Iterable[Fact]) -> dict[str, Fact]:
     chosen: dict[str, Fact] = {}
     for name, group in by_field.items():
         best = max(enumerate(group), key=lambda ix: (ix[1].rank, ix[0]))[1]
-        others = [f for f in group if f is not best and not _same(f.value, best.value)]
+        if name in COMBINED_FIELDS:
+            best = _combine(group, best)
+        others = [f for f in group if f is not best and not _agrees(f.value, best.value)]
         if others:
             said = "; ".join(f"{o.provenance[0].where() if o.provenance else '?'} says "
                              f"{_short(o.value)}" for o in others[:3])
@@ -28,6 +37,23 @@ def resolve_facts(facts: Iterable[Fact]) -> dict[str, Fact]:
             best = best.model_copy(update={"note": note})
         chosen[name] = best
     return dict(sorted(derive_facts(chosen).items()))
+
+
+# Fields whose value is a dict that several sources fill in part: the ASDM gives the exact
+# start/end, listobs adds the time on source. Keys of a more specific source win.
+COMBINED_FIELDS = frozenset({"observation"})
+
+
+def _combine(group: list[Fact], best: Fact) -> Fact:
+    if not all(isinstance(f.value, dict) for f in group):
+        return best
+    value: dict = {}
+    provenance: tuple[Provenance, ...] = ()
+    for fact in sorted(group, key=lambda f: f.rank):
+        value.update({k: v for k, v in fact.value.items() if v not in (None, {}, [])})
+        provenance = fact.provenance + tuple(p for p in provenance if p not in fact.provenance)
+    others = [f for f in group if f is not best]
+    return best.model_copy(update={"value": value, "provenance": provenance}) if others else best
 
 
 def _short(value: Any) -> str:

@@ -3,6 +3,8 @@ band-dependent tolerance, implausible spectral indices, INSUFFICIENT DATA and lo
 
 from __future__ import annotations
 
+from itertools import islice
+from pathlib import Path
 from typing import Any, Iterator
 
 from qa2docs.discover import EBInfo
@@ -94,14 +96,24 @@ def check_cross_eb(ctx: SBContext) -> Iterator[Finding]:
         yield rule("QA2201").finding(message, document, line, severity=severity)
 
 
-def _line_of(fact: Fact, needle: str) -> tuple[str, int | None]:
-    """The file and line of the evidence line of *fact* that contains *needle*."""
+def _line_of(fact: Fact, needle: str, directory: Path) -> tuple[str, int | None]:
+    """The file and line of the evidence line of *fact* that contains *needle*.
+
+    The provenance gives the block (first and last line); the file is read over that block
+    only when the shortened excerpt does not show the line.
+    """
     for prov in fact.provenance:
         lines = (prov.excerpt or "").splitlines()
         exact = prov.line is not None and (prov.end_line or prov.line) - prov.line + 1 == len(lines)
         for i, text in enumerate(lines):
-            if needle in text:
-                return prov.file, (prov.line + i if exact else prov.line)
+            if needle in text and exact:
+                return prov.file, prov.line + i
+        if prov.line is not None and prov.end_line and (directory / prov.file).is_file():
+            with open(directory / prov.file, encoding="latin-1") as fh:
+                block = islice(fh, prov.line - 1, prov.end_line)
+                for number, text in enumerate(block, start=prov.line):
+                    if needle in text:
+                        return prov.file, number
     first = fact.provenance[0] if fact.provenance else None
     return (first.file if first else "?"), (first.line if first else None)
 
@@ -114,12 +126,12 @@ def check_eb_fluxscale(ctx: SBContext, eb: EBInfo) -> Iterator[Finding]:
     for d in densities.value if densities is not None else []:
         needle = f"for {d['source']} in SpW={d['spw']} "
         if d.get("flux_jy") is None:
-            doc, line = _line_of(densities, needle)
+            doc, line = _line_of(densities, needle, eb.dir)
             yield rule("QA2203").finding(
                 f"{d['source']} spw {d['spw']}: fluxscale gave INSUFFICIENT DATA", doc, line,
                 eb=eb.uid)
         elif d.get("snr") is not None and d["snr"] < tol.min_snr:
-            doc, line = _line_of(densities, needle)
+            doc, line = _line_of(densities, needle, eb.dir)
             yield rule("QA2204").finding(
                 f"{d['source']} spw {d['spw']}: SNR {d['snr']:g} < {tol.min_snr:g} "
                 f"({d['flux_jy']:g} +/- {d['error_jy']:g} Jy) [{tol.cite(tol.fluxscale_source)}]",
@@ -130,7 +142,7 @@ def check_eb_fluxscale(ctx: SBContext, eb: EBInfo) -> Iterator[Finding]:
         alpha = fit.get("spidx")
         if alpha is None or lo <= alpha <= hi:
             continue
-        doc, line = _line_of(fits, f"for {fit['source']} with")
+        doc, line = _line_of(fits, f"for {fit['source']} with", eb.dir)
         err = fit.get("spidx_error")
         yield rule("QA2202").finding(
             f"{fit['source']}: fitted spectral index {alpha:g}"

@@ -36,9 +36,11 @@ class Finding(BaseModel):
     sb: str | None = None
     """SB name the finding belongs to (a tree of SB roots gives several)."""
 
-    def text(self) -> str:
-        """``SEVERITY RULE document:line: message (fix: ...)``, one line."""
-        where = self.document + (f":{self.line}" if self.line else "")
+    def text(self, with_sb: bool = False) -> str:
+        """``SEVERITY RULE document:line: message (fix: ...)``, one line (``sb/document``
+        when *with_sb*, for a tree of SB roots)."""
+        document = f"{self.sb}/{self.document}" if with_sb and self.sb else self.document
+        where = document + (f":{self.line}" if self.line else "")
         fix = f" (fix: {self.fix})" if self.fix else ""
         waived = f" [waived: {self.waiver_reason}]" if self.waived else ""
         return f"{self.severity.upper()} {self.rule} {where}: {self.message}{fix}{waived}"
@@ -73,7 +75,7 @@ class ValidationReport(BaseModel):
 
     def text(self) -> str:
         """One line per finding, then a count line."""
-        lines = [f.text() for f in self.findings]
+        lines = [f.text(with_sb=len(self.sb_roots) > 1) for f in self.findings]
         c = self.counts()
         waived = sum(1 for f in self.findings if f.waived)
         summary = (f"{c['error']} error(s), {c['warning']} warning(s), {c['info']} note(s)"

@@ -1,0 +1,33 @@
+"""Golden JSON of ``qa2docs validate`` on the sample SB right after ``qa2docs demo``'s fill.
+
+The tree is made the way the demo makes it (start, copy the reduction outputs, fill); the
+demo's report stage is left out because validation does not read the reports and the PDFs
+take minutes. Regenerate with ``pytest --update-golden`` and review the diff.
+"""
+
+from __future__ import annotations
+
+import json
+
+from conftest import GOLDEN
+from helpers import run_cli
+from validate_support import build_filled_sample
+
+GOLDEN_FILE = GOLDEN / "validate_seed.json"
+
+
+def test_validate_sample_matches_golden(tmp_path, update_golden):
+    root = build_filled_sample(tmp_path / "seed")
+    proc = run_cli("validate", str(root), "--format", "json", check=1)
+    data = json.loads(proc.stdout)
+    assert data["sb_roots"] == [str(root)]
+    data["path"] = data["sb_roots"][0] = "<SB root>"
+    produced = json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+    if update_golden:
+        GOLDEN_FILE.write_text(produced)
+    assert produced == GOLDEN_FILE.read_text(), "validate output changed (pytest --update-golden)"
+    counts = {s: sum(1 for f in data["findings"] if f["severity"] == s)
+              for s in ("error", "warning", "info")}
+    # what a reducer still has to do after fill: the judgement items, QA2 result, the
+    # requested values (not in the files qa2docs reads), the README's proposed rms and text
+    assert counts == {"error": 13, "warning": 47, "info": 2}

@@ -124,7 +124,8 @@ def comparison_table(inputs: FluxInputs, tolerance: float) -> str:
         extra = ""
         if r.weighting == "unweighted" and r.mean_jy is not None and len(r.ratios) > 1:
             extra, _ = " (unweighted)", notes.add("unweighted")
-        freqs = [v.freq_hz for v in r.values.values() if v is not None and v.freq_hz]
+        freqs = ([v.freq_hz for v in r.values.values() if v is not None and v.freq_hz]
+                 if r.spw is not None else _fit_freqs(inputs, r.source))
         if freqs and (max(freqs) - min(freqs)) / max(freqs) > _FREQ_MISMATCH:
             extra += " !freq"
             notes.add("freq")
@@ -137,9 +138,15 @@ def comparison_table(inputs: FluxInputs, tolerance: float) -> str:
     if "unweighted" in notes:
         lines.append("(unweighted): an EB value without an error; the plain mean is used.")
     if "freq" in notes:
-        lines.append("!freq: the EBs' frequencies of this spw differ by more than 1%: "
-                     "check that the spw numbering matches.")
+        lines.append("!freq: the EBs' frequencies of this spw (or of the fits) differ by more "
+                     "than 1%: check that the spw numbering matches; fits are extrapolated.")
     return "\n".join(lines) + "\n"
+
+
+def _fit_freqs(inputs: FluxInputs, source: str) -> list[float]:
+    """The reference frequencies of *source*'s fits in the EBs, as fluxscale gave them."""
+    return [f["ref_freq_hz"] for v in inputs.per_eb.values() for f in v["fitted_spectra"]
+            if f.get("source") == source and f.get("ref_freq_hz")]
 
 
 def _tolerance(inputs: FluxInputs, given: float | None) -> tuple[float, str]:

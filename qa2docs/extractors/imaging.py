@@ -368,7 +368,7 @@ class ImagingExtractor(Extractor):
     """Facts from the SB's imaging, flux-equalisation and PI scripts, allFluxes.txt and README."""
 
     name = "imaging"
-    patterns = ("scriptForImaging*.py", "scriptForFluxCalibration*.py", "allFluxes.txt",
+    patterns = ("*scriptForImaging*.py", "*scriptForFluxCalibration*.py", "allFluxes.txt",
                 "*scriptForPI.py")
     level = "sb"
 

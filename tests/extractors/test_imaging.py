@@ -491,4 +491,4 @@ def test_unknown_and_missing_files(tmp_path: Path) -> None:
 def test_registered() -> None:
     cls = get_extractors()["imaging"]
     assert cls is ImagingExtractor and cls.level == "sb"
-    assert "scriptForImaging*.py" in cls.patterns and "allFluxes.txt" in cls.patterns
+    assert "*scriptForImaging*.py" in cls.patterns and "allFluxes.txt" in cls.patterns

@@ -99,12 +99,9 @@ class SBContext:
         """The project's Cycle: qa2docs.yaml, else the project code of a document."""
         if self.project is not None and self.project.effective_cycle is not None:
             return self.project.effective_cycle
-        for doc in (self.sb_doc, self.readme):
-            code = getattr(getattr(doc, "model", None), "project_code", None) or getattr(
-                getattr(getattr(doc, "model", None), "header", None), "project_code", None)
-            if code and cycle_of(code) is not None:
-                return cycle_of(code)
-        return None
+        codes = [self.readme.model.project_code if self.readme else "",
+                 self.sb_doc.model.header.project_code if self.sb_doc else ""]
+        return next((cycle_of(c) for c in codes if cycle_of(c) is not None), None)
 
     @cached_property
     def tolerances(self) -> Tolerances:

@@ -1,0 +1,122 @@
+"""PDF reports: WeasyPrint prints the HTML of a ``pdf/*.pdf.j2`` template.
+
+WeasyPrint is imported here, inside the functions, so that ``qa2docs --help`` stays fast.
+It gets a URL fetcher that serves ``data:`` URIs and files inside the SB root, nothing else:
+no network, no ``file:///etc/...``. A refused or missing resource is logged by WeasyPrint
+and left out; the page still renders (the templates name missing images in text).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
+
+from qa2docs.errors import PdfBackendError
+
+log = logging.getLogger(__name__)
+
+
+class RefusedURL(ValueError):
+    """A resource the report may not load (network, or a file outside the SB root)."""
+
+
+def allowed_file(url: str, root: Path) -> Path:
+    """The local path of a ``file:`` URL inside *root*; RefusedURL for anything else."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme != "file":
+        raise RefusedURL(f"refused (only files inside the SB root are served): {url}")
+    if parts.netloc not in ("", "localhost"):
+        raise RefusedURL(f"refused (remote host): {url}")
+    path = Path(url2pathname(unquote(parts.path)))
+    try:
+        resolved = path.resolve()
+    except OSError as err:
+        raise RefusedURL(f"refused ({err}): {url}") from err
+    if not resolved.is_relative_to(root.resolve()):
+        raise RefusedURL(f"refused (outside the SB root {root}): {url}")
+    return resolved
+
+
+def make_url_fetcher(root: Path) -> Any:
+    """A WeasyPrint URL fetcher that serves ``data:`` URIs and files inside *root* only."""
+    from weasyprint import urls
+
+    if hasattr(urls, "URLFetcher"):  # WeasyPrint >= 66: a class with fetch()
+
+        class SBRootFetcher(urls.URLFetcher):
+            """Serves data: URIs and files inside the SB root; refuses the rest."""
+
+            def fetch(self, url, headers=None):
+                if not url.lower().startswith("data:"):
+                    allowed_file(url, root)
+                return super().fetch(url, headers)
+
+        return SBRootFetcher(allowed_protocols=("data", "file"), timeout=5)
+
+    def fetcher(url: str) -> dict:  # WeasyPrint < 66: a function returning a dict
+        if not url.lower().startswith("data:"):
+            allowed_file(url, root)
+        return urls.default_url_fetcher(url)
+
+    return fetcher
+
+
+class _WarningLog(logging.Handler):
+    """Collects WeasyPrint's warnings (refused URLs, missing images) for the caller."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        # CSS the printer ignores (screen-only rules) and font notices are not the reader's
+        # concern; resources that could not be loaded are.
+        if not message.startswith(("Ignored", "Using fontTools", "Unsupported")):
+            self.messages.append(message)
+
+
+def write_pdf(html: str, out_path: Path, base_dir: Path, root: Path) -> list[str]:
+    """Print *html* to *out_path*; relative URLs resolve from *base_dir*.
+
+    Returns:
+        WeasyPrint's warnings (resources refused or not found), for the caller to show.
+    """
+    try:
+        import weasyprint
+    except (ImportError, OSError) as err:  # OSError: Pango/cairo libraries missing
+        raise PdfBackendError(f"WeasyPrint is not usable ({err}); install it, or use --html") from err
+    wlog = logging.getLogger("weasyprint")
+    handler = _WarningLog()
+    wlog.addHandler(handler)
+    try:
+        doc = weasyprint.HTML(string=html, base_url=base_dir.resolve().as_uri() + "/",
+                              url_fetcher=make_url_fetcher(root))
+        data = doc.write_pdf()
+    except Exception as err:  # WeasyPrint raises many kinds; say which report failed
+        raise PdfBackendError(f"{out_path}: WeasyPrint failed: {err}") from err
+    finally:
+        wlog.removeHandler(handler)
+    _write_bytes(out_path, data)
+    return handler.messages
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a report is for sharing
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,8 +1,6 @@
-"""Golden JSON of ``qa2docs validate`` on the sample SB right after ``qa2docs demo``'s fill.
+"""Golden JSON of ``qa2docs validate`` on the sample SB made by ``qa2docs demo``.
 
-The tree is made the way the demo makes it (start, copy the reduction outputs, fill); the
-demo's report stage is left out because validation does not read the reports and the PDFs
-take minutes. Regenerate with ``pytest --update-golden`` and review the diff.
+Regenerate with ``pytest --update-golden`` and review the diff.
 """
 
 from __future__ import annotations
@@ -11,13 +9,14 @@ import json
 
 from conftest import GOLDEN
 from helpers import run_cli
-from validate_support import build_filled_sample
 
 GOLDEN_FILE = GOLDEN / "validate_seed.json"
 
 
 def test_validate_sample_matches_golden(tmp_path, update_golden):
-    root = build_filled_sample(tmp_path / "seed")
+    out = tmp_path / "demo"
+    assert "Done. The SB root is" in run_cli("demo", str(out)).stdout
+    root = out / "analysis" / "B6_IRAS12345"
     proc = run_cli("validate", str(root), "--format", "json", check=1)
     data = json.loads(proc.stdout)
     assert data["sb_roots"] == [str(root)]

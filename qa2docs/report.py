@@ -207,6 +207,13 @@ def _svg(fig) -> str:
     return data_uri(buf.getvalue(), "image/svg+xml")
 
 
+def _log_scale_if_wide(ax, values: list[float]) -> None:
+    """Calibrators of very different brightness share a plot only on a log axis."""
+    positive = [v for v in values if v and v > 0]
+    if positive and max(positive) / min(positive) > 3:
+        ax.set_yscale("log")
+
+
 def flux_plot(flux_densities: list[dict], fitted: list[dict]) -> Image:
     """Flux density vs frequency per source, with the fitted spectrum (an inlined SVG)."""
     points = [r for r in flux_densities if r.get("freq_hz") and r.get("flux_jy") is not None]
@@ -233,6 +240,7 @@ def flux_plot(flux_densities: list[dict], fitted: list[dict]) -> Image:
                     [fit["flux_jy"] * (x / fit["ref_freq_hz"]) ** alpha for x in xs],
                     "-", color=colour, alpha=0.6,
                     label=f"{src} fit: {fit['flux_jy']:.3g} Jy, α = {alpha:.2f}")
+    _log_scale_if_wide(ax, [r["flux_jy"] for r in points])
     ax.set_xlabel("Frequency (GHz)")
     ax.set_ylabel("Flux density (Jy)")
     ax.grid(alpha=0.3)
@@ -257,6 +265,7 @@ def flux_compare_plot(rows: list[dict], ebs: list[str]) -> Image:
             if pts:
                 ax.plot(*zip(*pts), markers[j % len(markers)], color=f"C{i % 10}",
                         label=f"{src} · {eb}", alpha=0.8)
+    _log_scale_if_wide(ax, [v for r in rows for v in r["fluxes"] if v is not None])
     ax.set_xlabel("Frequency (GHz)")
     ax.set_ylabel("Flux density (Jy)")
     ax.grid(alpha=0.3)
@@ -378,8 +387,18 @@ def eb_context(sb: SBLayout, eb: EBInfo, fs: FactSet, project: Project | None,
         "flux_plot": flux_plot(fluxes, fitted),
         "gallery": _gallery(eb, facts, images),
         "log": _log_by_step(facts),
-        "problems": problems + [str(w) for w in fs.warnings],
+        "problems": problems + _warnings(fs, sb.root),
     }
+
+
+def _warnings(fs: FactSet, root: Path) -> list[str]:
+    """Extraction warnings with paths relative to the SB root (no machine paths in a report)."""
+    out = []
+    for w in fs.warnings:
+        path = Path(w.path)
+        where = _rel(path, root) if path.is_absolute() else w.path
+        out.append(f"{where}:{w.line or '?'}: {w.message}")
+    return out
 
 
 def _project_info(project: Project | None, answers: dict[str, str]) -> dict[str, Any]:
@@ -448,7 +467,7 @@ def sb_context(sb: SBLayout, factsets: list[FactSet], eb_pages: dict[str, dict[s
         "readme_comments": readme_model.comments if isinstance(readme_model, ReadmeHeader) else "",
         "validation": {"available": validation.available, "error": validation.error,
                        "findings": validation.for_sb(sb)},
-        "problems": problems + [str(w) for w in sfs.warnings],
+        "problems": problems + _warnings(sfs, sb.root),
     }
 
 

@@ -68,10 +68,10 @@ def json_compact(value: Any) -> str:
 
 
 def seconds(value: Any) -> str:
-    """``1320.5 s (22.0 min)``; empty for None."""
+    """``22.0 min (1320 s)``; empty for None."""
     if value is None:
         return ""
-    return f"{float(value):.1f} s ({float(value) / 60:.1f} min)"
+    return f"{float(value) / 60:.1f} min ({float(value):.0f} s)"
 
 
 def freq_ghz(value_hz: Any, digits: int = 3) -> str:

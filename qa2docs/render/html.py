@@ -157,7 +157,8 @@ class _Canonical(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.out: list[str] = []
         self.depth = 0
-        self.raw = 0  # inside <style>/<script>/<pre>: keep the text as is
+        self.raw = 0  # inside <script>/<pre>: keep the text as is
+        self.style = False
 
     def _line(self, text: str) -> None:
         self.out.append("  " * self.depth + text)
@@ -167,8 +168,9 @@ class _Canonical(HTMLParser):
         self._line("<" + " ".join(parts) + ">")
         if tag not in _VOID:
             self.depth += 1
-            if tag in ("style", "script", "pre"):
+            if tag in ("script", "pre"):
                 self.raw += 1
+            self.style = tag == "style"
 
     def handle_startendtag(self, tag, attrs):
         self.handle_starttag(tag, attrs)
@@ -178,12 +180,16 @@ class _Canonical(HTMLParser):
     def handle_endtag(self, tag):
         if tag in _VOID:
             return
-        if tag in ("style", "script", "pre"):
+        if tag in ("script", "pre"):
             self.raw = max(0, self.raw - 1)
+        self.style = False
         self.depth = max(0, self.depth - 1)
         self._line(f"</{tag}>")
 
     def handle_data(self, data):
+        if self.style:  # the stylesheet is a template file of its own: say it is there
+            self._line("| (stylesheet inlined)")
+            return
         if self.raw:
             for line in data.strip("\n").splitlines():
                 self._line("| " + line.rstrip())
@@ -201,8 +207,9 @@ def canonical_html(text: str) -> str:
     """A stable serialisation of an HTML page for golden files.
 
     One element or text run per line, indented by depth, attributes sorted, whitespace in
-    text collapsed, and ``data:`` URIs reduced to their media type (image bytes depend on
-    the Pillow and matplotlib versions, the page structure does not).
+    text collapsed, ``data:`` URIs reduced to their media type (image bytes depend on the
+    Pillow and matplotlib versions, the page structure does not) and the inlined stylesheet
+    reduced to a marker (it is a template file of its own).
     """
     parser = _Canonical()
     parser.feed(text)

@@ -211,7 +211,11 @@ def _log_scale_if_wide(ax, values: list[float]) -> None:
     """Calibrators of very different brightness share a plot only on a log axis."""
     positive = [v for v in values if v and v > 0]
     if positive and max(positive) / min(positive) > 3:
+        from matplotlib.ticker import FormatStrFormatter
+
         ax.set_yscale("log")
+        ax.yaxis.set_major_formatter(FormatStrFormatter("%g"))
+        ax.yaxis.set_minor_formatter(FormatStrFormatter("%g"))
 
 
 def flux_plot(flux_densities: list[dict], fitted: list[dict]) -> Image:
@@ -311,8 +315,7 @@ def _gallery(eb: EBInfo, facts: dict[str, Fact], images: ImageResolver) -> list[
         item = fid.removeprefix("plots.")
         paths = [str(p) for p in facts[fid].value or []]
         shown = [images.image(eb.dir / p, name=p) for p in paths[:MAX_THUMBS]]
-        more = [Image(p, href=images.image(eb.dir / p, name=p, thumbnail=False).href)
-                for p in paths[MAX_THUMBS:]]
+        more = [Image(p, href=images.href(eb.dir / p)) for p in paths[MAX_THUMBS:]]
         items.append({"id": item, "label": labels.get(item, item), "images": shown,
                       "more": more})
     return items

@@ -62,14 +62,20 @@ class ImageResolver:
     def _relative_url(self, path: Path) -> str:
         return Path(os.path.relpath(path, self.out_dir)).as_posix()
 
+    def href(self, path: Path) -> str | None:
+        """The relative URL of a file inside the SB root (None when missing or outside)."""
+        if not path.is_file() or not self._inside_root(path):
+            return None
+        return self._relative_url(path)
+
     def _inside_root(self, path: Path) -> bool:
         try:
             return path.resolve().is_relative_to(self.root)
         except OSError:
             return False
 
-    def image(self, path: Path, name: str | None = None, thumbnail: bool = True) -> Image:
-        """*path* inlined when small, else a thumbnail (or nothing) linked to the file."""
+    def image(self, path: Path, name: str | None = None) -> Image:
+        """*path* inlined when small, else a thumbnail (or the file itself) linked to the file."""
         name = name or self._display(path)
         if not path.is_file():
             return Image(name, missing=f"missing: {name}")
@@ -84,10 +90,9 @@ class ImageResolver:
             if size <= self.inline_max:
                 mime = mimetypes.guess_type(path.name)[0] or "image/png"
                 return Image(name, src=data_uri(path.read_bytes(), mime), href=href)
-            if thumbnail:
-                thumb = self._thumbnail(path)
-                if thumb is not None:
-                    return Image(name, src=thumb, href=href)
+            thumb = self._thumbnail(path)
+            if thumb is not None:
+                return Image(name, src=thumb, href=href)
         except OSError as err:
             return Image(name, missing=f"unreadable ({err.strerror or err}): {name}")
         return Image(name, src=href, href=href)

@@ -27,6 +27,7 @@ from qa2docs.errors import Qa2DocsError
 from qa2docs.facts import Fact, Provenance
 from qa2docs.merge import Proposal, State, current_answer
 from qa2docs.models import Project, ReadmeHeader
+from qa2docs.models.common import ASDM_UID_RE, short_id
 from qa2docs.models.layout import README_FIELDS, Element
 from qa2docs.render.html import Image, ImageResolver, data_uri, render_html, write_html
 
@@ -298,6 +299,25 @@ def flux_comparison(factsets: list[FactSet], labels: list[str]) -> list[dict]:
     return rows
 
 
+def fluxcal_pivot(table: list[dict]) -> dict[str, Any]:
+    """scriptForFluxCalibration's per-EB table as one row per (field, spw): each EB's own
+    value and the value set for all."""
+    ebs: list[str] = []
+    rows: dict[tuple, dict] = {}
+    for r in table:
+        eb = str(r.get("eb") or r.get("vis") or "?")
+        if eb not in ebs:
+            ebs.append(eb)
+        row = rows.setdefault((str(r.get("field")), r.get("spw")), {
+            "field": r.get("field"), "spw": r.get("spw"), "freq_hz": r.get("freq_hz"),
+            "set_jy": r.get("mean_flux_jy"), "by_eb": {}})
+        row["by_eb"][eb] = r.get("flux_jy")
+    labels = [short_id(e) if ASDM_UID_RE.match(e) else e for e in ebs]
+    ordered = sorted(rows.values(), key=lambda r: (str(r["field"]), r["spw"] if r["spw"] is not None else -1))
+    return {"ebs": ebs, "labels": labels,
+            "rows": [{**r, "values": [r["by_eb"].get(e) for e in ebs]} for r in ordered]}
+
+
 # ---------------------------------------------------------------------------- EB context
 
 
@@ -462,9 +482,11 @@ def sb_context(sb: SBLayout, factsets: list[FactSet], eb_pages: dict[str, dict[s
         "labels": labels,
         "comparison": comparison,
         "comparison_plot": flux_compare_plot(comparison, labels),
-        "fluxcal_table": _value(facts, "fluxcal.table", []) or [],
+        "fluxcal": fluxcal_pivot(_value(facts, "fluxcal.table", []) or []),
         "imaging": {k.removeprefix("imaging."): f.value for k, f in facts.items()
                     if k.startswith("imaging.")},
+        "achieved": achieved(_value(facts, "imaging.rms", []) or [],
+                             _value(facts, "imaging.beam", []) or []),
         "rows": rows,
         "readme": _readme_fields(readme_model),
         "readme_comments": readme_model.comments if isinstance(readme_model, ReadmeHeader) else "",
@@ -472,6 +494,17 @@ def sb_context(sb: SBLayout, factsets: list[FactSet], eb_pages: dict[str, dict[s
                        "findings": validation.for_sb(sb)},
         "problems": problems + _warnings(sfs, sb.root),
     }
+
+
+def achieved(rms: list[dict], beams: list[dict]) -> list[dict]:
+    """The imaging script's result comments, one row per image: rms and beam side by side
+    when the script gives both for the same images in the same order, else one row each."""
+    if len(rms) == len(beams) and all(r.get("image") == b.get("image") for r, b in zip(rms, beams)):
+        return [{"image": r.get("image"), "line": r.get("line"), "rms": r, "beam": b}
+                for r, b in zip(rms, beams)]
+    rows = [{"image": r.get("image"), "line": r.get("line"), "rms": r, "beam": None} for r in rms]
+    rows += [{"image": b.get("image"), "line": b.get("line"), "rms": None, "beam": b} for b in beams]
+    return sorted(rows, key=lambda r: r["line"] or 0)
 
 
 def _readme_fields(model: Any) -> list[tuple[str, str]]:

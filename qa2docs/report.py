@@ -253,50 +253,42 @@ def flux_plot(flux_densities: list[dict], fitted: list[dict]) -> Image:
     return Image("flux vs frequency", src=_svg(fig))
 
 
-def flux_compare_plot(rows: list[dict], ebs: list[str]) -> Image:
-    """Each EB's flux density per source and frequency, one marker per EB (an inlined SVG)."""
-    if not any(v is not None for r in rows for v in r["fluxes"]):
-        return Image("flux comparison", missing="no EB has a fluxscale result to compare")
-    try:
-        fig, ax = _figure()
-    except ImportError as err:
-        return Image("flux comparison", missing=f"matplotlib not available ({err})")
-    markers = "osD^v<>ph*"
-    sources = sorted({r["source"] for r in rows})
-    for j, eb in enumerate(ebs):
-        for i, src in enumerate(sources):
-            pts = [(r["freq_hz"] / 1e9, r["fluxes"][j]) for r in rows
-                   if r["source"] == src and r["freq_hz"] and r["fluxes"][j] is not None]
-            if pts:
-                ax.plot(*zip(*pts), markers[j % len(markers)], color=f"C{i % 10}",
-                        label=f"{src} · {eb}", alpha=0.8)
-    _log_scale_if_wide(ax, [v for r in rows for v in r["fluxes"] if v is not None])
-    ax.set_xlabel("Frequency (GHz)")
-    ax.set_ylabel("Flux density (Jy)")
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize="x-small")
-    return Image("flux comparison", src=_svg(fig))
+def flux_comparison(sb: SBLayout, factsets: list[FactSet], sfs: FactSet,
+                    project: Project | None) -> dict[str, Any]:
+    """The cross-EB flux comparison of :mod:`qa2docs.fluxcompare` (the numbers validate and
+    the SB checklist use), as table rows and the seed's comparison figure."""
+    import math
 
+    from qa2docs.fluxcompare import (compare_fitted_spectra, compare_flux_densities,
+                                     plot_flux_comparison)
+    from qa2docs.validation.flux import per_eb_fluxes
+    from qa2docs.validation.tolerances import load_tolerances
 
-def flux_comparison(factsets: list[FactSet], labels: list[str]) -> list[dict]:
-    """Rows (source, spw, freq) with each EB's flux density and the spread around the mean."""
-    table: dict[tuple, dict] = {}
-    for j, fs in enumerate(factsets):
-        fact = fs.facts.get("flux_densities")
-        for r in (fact.value if fact else []):
-            key = (r.get("source"), r.get("spw"))
-            row = table.setdefault(key, {"source": r.get("source"), "spw": r.get("spw"),
-                                         "freq_hz": r.get("freq_hz"),
-                                         "fluxes": [None] * len(labels)})
-            row["fluxes"][j] = r.get("flux_jy")
-            row["freq_hz"] = row["freq_hz"] or r.get("freq_hz")
-    rows = sorted(table.values(), key=lambda r: (str(r["source"]), r["spw"] if r["spw"] is not None else -1))
-    for row in rows:
-        vals = [v for v in row["fluxes"] if v is not None]
-        row["mean"] = sum(vals) / len(vals) if vals else None
-        row["spread_pct"] = (100 * (max(vals) - min(vals)) / row["mean"]
-                             if len(vals) > 1 and row["mean"] else None)
-    return rows
+    per_eb = per_eb_fluxes(list(zip(sb.ebs, factsets)), sfs.facts)
+    labels = list(per_eb)
+    bands = sorted({int(b) for fs in factsets for b in _value(fs.facts, "bands", []) or []})
+    tol = load_tolerances(project.effective_cycle if project else None)
+    spread = tol.flux_spread(bands) if bands else None
+    limit = spread[0] if spread else math.inf
+    rows = []
+    for r in compare_flux_densities(per_eb, limit) + compare_fitted_spectra(per_eb, limit):
+        devs = [abs(x - 1) for x in r.ratios.values()]
+        rows.append({"source": r.source, "spw": "fit" if r.spw is None else r.spw,
+                     "freq_hz": r.freq_hz,
+                     "fluxes": [v.flux_jy if (v := r.values.get(eb)) else None for eb in labels],
+                     "mean": r.mean_jy, "weighting": r.weighting,
+                     "dev_pct": 100 * max(devs) if len(devs) > 1 else None,
+                     "flagged": r.flagged})
+    plot = Image("flux comparison", missing="no EB has a fluxscale result to compare")
+    if any(r["mean"] is not None for r in rows):
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            svg = plot_flux_comparison(per_eb, Path(tmp) / "comparison.svg")
+            plot = Image("flux comparison", src=data_uri(svg.read_bytes(), "image/svg+xml"))
+    return {"labels": labels, "rows": rows, "plot": plot,
+            "tolerance": (f"{100 * limit:.0f} % for Band {'/'.join(map(str, bands))} "
+                          f"({tol.cite(spread[1])})") if spread else None}
 
 
 def fluxcal_pivot(table: list[dict]) -> dict[str, Any]:
@@ -457,8 +449,7 @@ def sb_context(sb: SBLayout, factsets: list[FactSet], eb_pages: dict[str, dict[s
     rows = checklist_rows(doc, SBChecklist.layout, state.base(sb.sb_checklist.name),
                           sb_proposals(sb, sfs, factsets, project), {})
     readme = _read_doc(sb.readme, "readme", problems) if sb.readme.is_file() else None
-    labels = [eb.short for eb in sb.ebs]
-    comparison = flux_comparison(factsets, labels)
+    comparison = flux_comparison(sb, factsets, sfs, project)
     facts = sfs.facts
     summary = []
     for eb in sb.ebs:
@@ -479,9 +470,7 @@ def sb_context(sb: SBLayout, factsets: list[FactSet], eb_pages: dict[str, dict[s
         "project": _project_info(project, {r.id: r.answer for r in rows if r.kind == "header"}),
         "sb_name": sb.name,
         "summary": summary,
-        "labels": labels,
         "comparison": comparison,
-        "comparison_plot": flux_compare_plot(comparison, labels),
         "fluxcal": fluxcal_pivot(_value(facts, "fluxcal.table", []) or []),
         "imaging": {k.removeprefix("imaging."): f.value for k, f in facts.items()
                     if k.startswith("imaging.")},

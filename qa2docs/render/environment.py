@@ -28,7 +28,8 @@ def make_environment(extra_path: tuple[Path, ...] = ()) -> Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
-        autoescape=select_autoescape(["html.j2", "html"]),
+        # The PDF templates extend the HTML ones: they escape as HTML too.
+        autoescape=select_autoescape(["html.j2", "pdf.j2", "html"]),
     )
     env.globals.update(
         BOX_COLUMN=layout.BOX_COLUMN, COMMENT_COLUMN=layout.COMMENT_COLUMN,

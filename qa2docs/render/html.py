@@ -17,11 +17,8 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
-from jinja2 import TemplateNotFound
-
-from qa2docs.errors import RenderError
 from qa2docs.fileio import write_atomically
-from qa2docs.render.environment import make_environment
+from qa2docs.render.environment import render_template
 
 #: Images up to this size are inlined as ``data:`` URIs; larger ones are linked.
 INLINE_MAX_BYTES = 96 * 1024
@@ -122,24 +119,8 @@ class ImageResolver:
 
 
 def render_html(template: str, **context) -> str:
-    """Render an HTML report template, or a PDF one (``pdf/*.pdf.j2``), escaping as HTML.
-
-    The PDF templates extend the HTML ones, but their names do not end in ``html.j2``, so
-    the environment would not autoescape them; macros called from the HTML blocks would
-    then return plain text that the (escaping) HTML blocks escape a second time. The root
-    context is therefore always rendered with autoescape on.
-    """
-    env = make_environment()
-    try:
-        tmpl = env.get_template(template)
-    except TemplateNotFound as err:
-        raise RenderError(f"template not found: {err.name}") from err
-    ctx = tmpl.new_context(context)
-    ctx.eval_ctx.autoescape = True
-    try:
-        return env.concat(tmpl.root_render_func(ctx))  # type: ignore[attr-defined]
-    except Exception:
-        return env.handle_exception()
+    """Render an HTML report template, or a PDF one (``pdf/*.pdf.j2``, escaped as HTML too)."""
+    return render_template(template, **context)
 
 
 def write_html(path: Path, text: str) -> Path:

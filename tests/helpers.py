@@ -32,3 +32,16 @@ def make_sb(tmp: Path, sb: str = "B7_HD163296", ebs: dict[str, list[Path]] | Non
         for f in files:
             shutil.copy(f, eb_dir / f.name)
     return root
+
+
+def extract_facts(extractor_cls, path: Path, unique: bool = False):
+    """Run one extractor on *path*: its facts by field id, and the extractor (for warnings).
+
+    With *unique*, a field id produced twice fails the test.
+    """
+    extractor = extractor_cls()
+    facts = list(extractor.extract(path))
+    by_field = {f.field: f for f in facts}
+    if unique:
+        assert len(by_field) == len(facts), "a field id was produced twice"
+    return by_field, extractor

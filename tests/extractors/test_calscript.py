@@ -9,6 +9,7 @@ import pytest
 from qa2docs.errors import ExtractionError
 from qa2docs.extractors.calscript import CalScriptExtractor
 from qa2docs.facts import Fact
+from helpers import extract_facts
 
 CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus"
 SCRIPTS = CORPUS / "calibration_scripts"
@@ -19,11 +20,7 @@ needs_corpus = pytest.mark.skipif(not SCRIPTS.is_dir(), reason="../shared/corpus
 
 def run(path: Path) -> tuple[dict[str, Fact], CalScriptExtractor]:
     """Extract one file; facts by field id (each field must appear once)."""
-    extractor = CalScriptExtractor()
-    facts = list(extractor.extract(path))
-    by_field = {f.field: f for f in facts}
-    assert len(by_field) == len(facts), "a field id was produced twice"
-    return by_field, extractor
+    return extract_facts(CalScriptExtractor, path, unique=True)
 
 
 def corpus(uid: str) -> dict[str, Fact]:

@@ -8,11 +8,11 @@ import pytest
 
 from qa2docs.extractors import casalog
 from qa2docs.extractors.casalog import CasaLogExtractor, parse_task_call
+from helpers import extract_facts
 
 
 def extract(path: Path) -> tuple[dict, list]:
-    ex = CasaLogExtractor()
-    facts = {f.field: f for f in ex.extract(path)}
+    facts, ex = extract_facts(CasaLogExtractor, path)
     return facts, ex.warnings
 
 

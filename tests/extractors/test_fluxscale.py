@@ -8,11 +8,11 @@ import pytest
 
 from qa2docs.extractors import logscan
 from qa2docs.extractors.fluxscale import FluxscaleExtractor
+from helpers import extract_facts
 
 
 def extract(path: Path) -> tuple[dict, list]:
-    ex = FluxscaleExtractor()
-    facts = {f.field: f for f in ex.extract(path)}
+    facts, ex = extract_facts(FluxscaleExtractor, path)
     return facts, ex.warnings
 
 

@@ -11,6 +11,7 @@ from qa2docs.errors import ExtractionError
 from qa2docs.extractors.imaging import ImagingExtractor, Script
 from qa2docs.extractors.registry import get_extractors
 from qa2docs.facts import Fact
+from helpers import extract_facts
 
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO / ".." / "shared" / "corpus"
@@ -35,11 +36,7 @@ def _need(path: Path) -> Path:
 
 def run(path: Path) -> tuple[dict[str, Fact], ImagingExtractor]:
     """Extract *path*; facts by field id (each id must occur once) and the extractor."""
-    extractor = ImagingExtractor()
-    facts = list(extractor.extract(path))
-    by_field = {f.field: f for f in facts}
-    assert len(by_field) == len(facts), "a field id was given twice"
-    return by_field, extractor
+    return extract_facts(ImagingExtractor, path, unique=True)
 
 
 def corpus_facts(path: Path) -> tuple[dict[str, Fact], dict[str, Any]]:

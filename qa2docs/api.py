@@ -23,7 +23,8 @@ from qa2docs.extractors.base import ExtractionWarning
 from qa2docs.extractors.registry import get_extractors
 from qa2docs.facts import Fact
 from qa2docs.fileio import write_atomically
-from qa2docs.merge import MergeResult, Proposal, State, current_answer, merge_document
+from qa2docs.merge import (MergeResult, Proposal, State, current_answer, disagreements,
+                           merge_document, written_by_qa2docs)
 from qa2docs.models import EBChecklist, Project, ReadmeHeader, SBChecklist
 from qa2docs.models.common import ASDM_UID_RE, short_id
 from qa2docs.project import PROJECT_FILE, load_project, save_project
@@ -418,15 +419,11 @@ def explain(path: Path | str, field_id: str) -> list[Explanation]:
                          "section": ["done"]}.get(el.kind, ["answer", "value", "comment"])
                 base = state.base(eb.checklist.name)
                 current = {p: current_answer(doc, field_id, p) for p in parts}
-                filled = [p for p, v in current.items() if v]
-                if filled:
-                    by_tool = all(base.get(f"{field_id}#{p}") == current[p] for p in filled)
+                by_tool = written_by_qa2docs(field_id, current, base)
+                if by_tool is not None:
                     setter = "qa2docs (from the files)" if by_tool else "a person"
-                for prop in props:
-                    ours = current.get(prop.part, "")
-                    if ours and ours != prop.value and base.get(prop.slot) != ours:
-                        conflicts.append(f"{prop.part}: checklist says {ours!r}, files say "
-                                         f"{prop.value!r}")
+                conflicts = [f"{p.part}: checklist says {current[p.part]!r}, files say "
+                             f"{p.value!r}" for p in disagreements(current, props, base)]
         plots = fs.facts.get(f"plots.{field_id}")
         out.append(Explanation(eb.uid, field_id, label, current, setter, fact, props, conflicts,
                                list(plots.value) if plots else []))

@@ -111,3 +111,19 @@ class State:
     def save(self) -> None:
         """Write the state file atomically."""
         write_atomically(self.path, json.dumps(self.data, indent=1, sort_keys=True) + "\n")
+
+
+def written_by_qa2docs(element: str, current: dict[str, str], base: dict[str, str]) -> bool | None:
+    """Who set an element's answer: True qa2docs (every filled part is its last autofill),
+    False a person, None nobody (all parts empty). *current* maps part -> text."""
+    filled = [part for part, value in current.items() if value]
+    if not filled:
+        return None
+    return all(base.get(f"{element}#{part}") == current[part] for part in filled)
+
+
+def disagreements(current: dict[str, str], proposals: list[Proposal], base: dict[str, str]
+                  ) -> list[Proposal]:
+    """Proposals a person's answer contradicts (what ``fill`` reports as conflicts)."""
+    return [p for p in proposals
+            if current.get(p.part) and current[p.part] != p.value and base.get(p.slot) != current[p.part]]

@@ -25,7 +25,7 @@ from qa2docs.checklist_text import ParsedDocument, read_document
 from qa2docs.discover import EBInfo, SBLayout, discover
 from qa2docs.errors import Qa2DocsError
 from qa2docs.facts import Fact, Provenance
-from qa2docs.merge import Proposal, State, current_answer
+from qa2docs.merge import Proposal, State, current_answer, disagreements, written_by_qa2docs
 from qa2docs.models import Project, ReadmeHeader
 from qa2docs.models.common import ASDM_UID_RE, short_id
 from qa2docs.models.layout import README_FIELDS, Element
@@ -105,13 +105,12 @@ def checklist_rows(doc: ParsedDocument | None, layout: Iterable[Element], base: 
                   line=doc.line_of(el.id) if doc else None,
                   evidence=_unique(pr for p in props for pr in p.provenance),
                   plots=len(plots.get(el.id, [])))
-        filled = [p for p, v in current.items() if v and p != "comment"]
-        if filled:
-            by_tool = all(base.get(f"{el.id}#{p}") == current[p] for p in filled)
+        by_tool = written_by_qa2docs(el.id, {p: v for p, v in current.items() if p != "comment"},
+                                     base)
+        if by_tool is not None:
             row.setter = "files" if by_tool else "person"
             row.status = "answered"
-            differ = [p for p in props if current.get(p.part) and current[p.part] != p.value
-                      and base.get(p.slot) != current[p.part]]
+            differ = disagreements(current, props, base)
             if differ and not by_tool:
                 row.status = "conflict"
                 row.files_say = "; ".join(f"{p.part}: {p.value}" for p in differ)

@@ -30,7 +30,8 @@ _BULLET_RE = re.compile(r"^(\s*)-\s+(.*)$")
 _COLHEAD_RE = re.compile(r"^\s*yes\s+no\s+comments\s*:\s*$", re.IGNORECASE)
 # Lines a reducer pastes from a .fluxscale file or a casa log, at whatever indentation.
 _FLUXSCALE_LINE_RE = re.compile(
-    r"(Flux density for|Fitted spectrum for|Found (reference|transfer) field|spidx|covar)")
+    r"(Flux density for \S+ in SpW|Fitted spectrum for \S+ with fitorder|"
+    r"Found (reference|transfer) field)")
 
 
 def _norm(text: str) -> str:

@@ -205,3 +205,27 @@ def test_readme_real_header_from_corpus(corpus_dir):
     assert doc.model.comments.endswith('Achieved beam: 0.38"x0.34"')
     edited, _ = apply_changes(doc, [Change("qa2_result", "value", "SEMIPASS")])
     assert edited == text.replace("QA2 Result: PASS", "QA2 Result: SEMIPASS")
+
+
+@st.composite
+def _anywhere_case(draw):
+    model = draw(_model_strategy(EBChecklist))
+    lines = render_checklist(model).split("\n")
+    inserts = draw(st.lists(st.tuples(st.integers(0, len(lines)), _line), min_size=1, max_size=6))
+    notes = []
+    for pos, text in sorted(inserts, reverse=True):
+        note = f"NOTE {len(notes)} {text}"
+        lines.insert(pos, note)
+        notes.append(note)
+    elements = draw(st.lists(st.sampled_from([e for e in EB_LAYOUT if e.answers]),
+                             unique_by=lambda e: e.id, max_size=10))
+    return "\n".join(lines), [c for el in elements for c in _change_for(el, draw)], notes
+
+
+@settings(max_examples=80, suppress_health_check=[HealthCheck.too_slow])
+@given(_anywhere_case())
+def test_lines_a_person_adds_anywhere_survive_any_edit(case):
+    text, changes, notes = case
+    edited, _ = apply_changes(parse_checklist(text, kind="eb"), changes)
+    for note in notes:
+        assert edited.count(note) == text.count(note), note

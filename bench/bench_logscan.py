@@ -156,7 +156,9 @@ def main() -> None:
     ap.add_argument("--keep", type=Path, help="write the log here and keep it")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="qa2docs-bench-"))
-    log = (args.keep or tmp) / "casa-20261124-120000.log"
+    eb_dir = (args.keep or tmp) / "X1"              # an EB dir, for `qa2docs facts EB_DIR`
+    (eb_dir / "uid___A002_Xbe7c41_X1").mkdir(parents=True, exist_ok=True)
+    log = eb_dir / "casa-20261124-120000.log"
     try:
         t0 = time.perf_counter()
         info = write_log(log, args.size_mb)
@@ -174,6 +176,11 @@ def main() -> None:
             code = _EXTRACT.format(mod=mod, cls=cls, single=single)
             name = f"{cls}.extract" + (" (1 process)" if single else "")
             rows.append((name, *timed([*env_py, code, str(log)], args.repeat)))
+        # The whole CLI on the EB dir: every extractor that claims the log (casalog,
+        # listobs) plus start-up, as a reducer runs it.
+        rows.append(("qa2docs facts EB_DIR", *timed(
+            [sys.executable, "-m", "qa2docs", "facts", str(eb_dir), "--format", "json"],
+            args.repeat)))
         grep_time = rows[0][1] if rows and rows[0][0].startswith("grep") else None
         print("\n| command | wall s | x grep | peak RSS MB | output |\n|---|---|---|---|---|")
         for name, wall, rss, out in rows:

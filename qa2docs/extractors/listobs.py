@@ -42,6 +42,8 @@ listobs (``.split`` in the file or MS name) calibration facts get +1 and observa
 
 from __future__ import annotations
 
+from fnmatch import fnmatch
+
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
@@ -50,6 +52,7 @@ from typing import Any, Iterable, Iterator
 
 from qa2docs.errors import ExtractionError
 from qa2docs.extractors.base import Extractor
+from qa2docs.extractors.logscan import LogScanner, Markers, decode_line
 from qa2docs.facts import Fact, make_fact
 
 RANK_LISTFILE = 20
@@ -71,6 +74,10 @@ _LOG_PREFIX = re.compile(
     r"^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?(?:\t|\s+)[A-Z]+\d*(?:\t|\s+)"
     r"(?P<origin>\S*)(?:\t| ?)(?P<msg>.*)$")
 _LISTOBS_ORIGIN = re.compile(r"^(?:listobs\b|ms::summary)")
+# The first line of a listobs summary in a casa log, for the streaming scanner.
+# A literal the regex engine scans for at memchr speed; the origin is checked on the hit.
+_SUMMARY_START = Markers(tabbed=re.compile(rb"MeasurementSet Name"),
+                         spaced=re.compile(rb"MeasurementSet Name"))
 _MS_NAME = re.compile(r"MeasurementSet Name:\s*(?P<path>\S+)")
 _OBSERVER = re.compile(r"^\s*Observer:\s*(?P<observer>.*?)\s+Project:\s*(?P<project>\S*)")
 _RECORDS = re.compile(
@@ -462,21 +469,44 @@ class ListobsExtractor(Extractor):
         """Yield the facts of every listobs run found in *path*."""
         parser = _Parser(self, path)
         try:
-            with open(path, encoding="latin-1", newline="") as stream:
-                for lineno, raw in enumerate(stream, 1):
-                    raw = raw.rstrip("\r\n")
-                    prefixed = _LOG_PREFIX.match(raw)
-                    parser.embedded = prefixed is not None
-                    if prefixed is None:
-                        parser.feed(lineno, raw, raw)
-                    elif _LISTOBS_ORIGIN.match(prefixed["origin"]):
-                        parser.feed(lineno, raw, prefixed["msg"])
+            for lineno, raw in self._lines(path):
+                raw = raw.rstrip("\r\n")
+                prefixed = _LOG_PREFIX.match(raw)
+                parser.embedded = prefixed is not None
+                if prefixed is None:
+                    parser.feed(lineno, raw, raw)
+                elif _LISTOBS_ORIGIN.match(prefixed["origin"]):
+                    parser.feed(lineno, raw, prefixed["msg"])
         except OSError as err:
             raise ExtractionError(path, None, f"cannot read listobs file: {err}") from err
         if not parser.blocks and "listobs" in path.name.lower():
             self.warn(path.name, None, "no listobs summary found")  # a log without one is fine
         for block in parser.blocks:
             yield from self._block_facts(path, block)
+
+    @staticmethod
+    def _lines(path: Path) -> Iterator[tuple[int, str]]:
+        """(line number, text) of a listfile; of a casa log only the listobs lines, found
+        with the streaming scanner (a log may be hundreds of MB)."""
+        if fnmatch(path.name, "casa*.log"):
+            # Find each summary's first line (rare), then read on while the lines are
+            # listobs output: the rest of the log is never parsed.
+            with LogScanner(path) as scanner:
+                for hit in scanner.hits(_SUMMARY_START):
+                    first = decode_line(hit.raw)
+                    prefixed = _LOG_PREFIX.match(first)
+                    if prefixed is None or not _LISTOBS_ORIGIN.match(prefixed["origin"]):
+                        continue
+                    yield hit.number, first
+                    for number, raw in scanner.lines_from(hit.end, hit.number + 1):
+                        text = decode_line(raw)
+                        prefixed = _LOG_PREFIX.match(text)
+                        if prefixed is None or not _LISTOBS_ORIGIN.match(prefixed["origin"]):
+                            break
+                        yield number, text
+            return
+        with open(path, encoding="latin-1", newline="") as stream:
+            yield from enumerate(stream, 1)
 
     def _block_facts(self, path: Path, block: _Block) -> Iterator[Fact]:
         self._check_counts(path, block)

@@ -213,6 +213,27 @@ class LogScanner:
                 for i, raw in enumerate(lines[:count])]
 
 
+    def lines_from(self, offset: int, number: int, block: int = 1 << 20
+                   ) -> Iterator[tuple[int, bytes]]:
+        """(number, raw bytes) of every line from byte *offset* on, *number* being the first
+        one's line number; read with ``os.pread`` in blocks, so it does not disturb a scan.
+        Stop iterating when the lines around a hit have been read."""
+        fd = self._file.fileno()
+        rest = b""
+        while True:
+            data = os.pread(fd, block, offset)
+            if not data:
+                if rest:
+                    yield number, rest
+                return
+            offset += len(data)
+            lines = (rest + data).split(b"\n")
+            rest = lines.pop()
+            for raw in lines:
+                yield number, raw
+                number += 1
+
+
 PARALLEL_MIN_SIZE = 128 * 1024 * 1024
 """Files smaller than this are scanned in this process only."""
 MAX_WORKERS = 4

@@ -288,7 +288,8 @@ def start(analysis: Path | str, sb_name: str | None = None, archive: Path | str 
           dry_run: bool = False, **project_facts: Any) -> StartResult:
     """Set up an SB for QA2 as the seed's qa2_start does (never overwriting a file)."""
     analysis = Path(analysis).resolve()
-    archive = Path(archive).resolve() if archive else analysis / "archive"
+    archive = archive or os.environ.get("QA2DOCS_ARCHIVE")
+    archive = Path(archive).expanduser().resolve() if archive else analysis / "archive"
     sbs = list_archive_sbs(archive)
     if sb_name is None:
         if len(sbs) != 1:

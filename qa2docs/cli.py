@@ -70,7 +70,8 @@ def _echo_json(data) -> None:
 @cli.command()
 @click.argument("sb", required=False)
 @click.option("--archive", type=click.Path(path_type=Path),
-              help="The project's archive folder holding <SB>/uid___* ASDMs [default: ./archive].")
+              help="The project's archive folder holding <SB>/uid___* ASDMs "
+                   "[default: $QA2DOCS_ARCHIVE, else ./archive].")
 @click.option("--code", "project_code", help="Project code, e.g. 2013.1.12345.S.")
 @click.option("--pi", help="Principal investigator.")
 @click.option("--contact", "contact_scientist", help="Contact scientist.")

@@ -89,6 +89,14 @@ def test_start_dry_run_creates_nothing(tmp_path):
     assert not (tmp_path / "B6_IRAS12345").exists()
 
 
+def test_start_takes_the_archive_from_the_environment(tmp_path, monkeypatch):
+    archive = _archive(tmp_path, "B6_IRAS12345", ["uid___A002_Xdd9c61_X66d"])
+    (tmp_path / "analysis").mkdir()
+    monkeypatch.setenv("QA2DOCS_ARCHIVE", str(archive))
+    run_cli("start", "--code", "2013.1.12345.S", cwd=tmp_path / "analysis")
+    assert (tmp_path / "analysis" / "B6_IRAS12345" / "B6_IRAS12345" / "X66d").is_dir()
+
+
 def test_start_lists_several_sbs(tmp_path):
     archive = _archive(tmp_path, "B6_A", ["uid___A002_Xdd9c61_X66d"])
     _archive(tmp_path, "B3_B", ["uid___A002_Xdd9c61_X67"])

@@ -1,0 +1,149 @@
+"""Regenerate the QA2 reports of every SB root under a folder, incrementally.
+
+    >>> from qa2docs.batch import run_batch, sb_roots
+    >>> [o.status for o in run_batch(sb_roots("/analysis/me"), jobs=4)]
+
+An SB root is skipped when nothing it is made from changed since its reports were written:
+its checklists, qa2docs.yaml and README.header.txt, every input file an extractor reads in
+its EB dirs, and the entries of ``calibrated/``. Their mtimes (and the reports') are kept
+in ``<SB root>/.qa2docs/batch.json`` after each run. One failing SB root is reported and
+the others go on. ``jobs > 1`` spreads the SB roots over a process pool.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from qa2docs.discover import STATE_DIR, SBLayout, discover, eb_inputs
+from qa2docs.errors import Qa2DocsError
+from qa2docs.fileio import write_atomically
+
+BATCH_STATE = "batch.json"
+_STATE_VERSION = 1
+
+
+@dataclass
+class Outcome:
+    """What happened to one SB root: ``regenerated``, ``skipped`` or ``failed``."""
+
+    root: Path
+    status: str
+    message: str = ""
+    written: list[Path] = field(default_factory=list)
+
+
+def _mtimes(paths: Iterable[Path], root: Path) -> dict[str, int]:
+    """Relative path -> mtime in ns of each path that exists (links followed)."""
+    out = {}
+    for p in paths:
+        try:
+            out[os.path.relpath(p, root)] = p.stat().st_mtime_ns
+        except OSError:
+            continue
+    return out
+
+
+def input_files(sb: SBLayout) -> list[Path]:
+    """Every file the reports of *sb* are made from (folders with their direct entries)."""
+    from qa2docs.extractors.registry import get_extractors
+
+    extractors = get_extractors()
+    found = [p for p in sb.root.glob("Checklist_SB_*.txt")]
+    found += [sb.project_file, sb.readme]
+    for eb in sb.ebs:
+        found += [p for _, p in eb_inputs(eb.dir, extractors, "eb")]
+    found += [p for _, p in eb_inputs(sb.calibrated, extractors, "sb")]
+    if sb.calibrated.is_dir():
+        found += [sb.calibrated, *sb.calibrated.iterdir()]
+    for p in list(found):
+        if p.is_dir():
+            found += list(p.iterdir())
+    return sorted(set(found))
+
+
+def state_path(root: Path) -> Path:
+    """``<SB root>/.qa2docs/batch.json``."""
+    return root / STATE_DIR / BATCH_STATE
+
+
+def _load_state(root: Path) -> dict:
+    try:
+        data = json.loads(state_path(root).read_text())
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) and data.get("version") == _STATE_VERSION else {}
+
+
+def up_to_date(root: Path, inputs: dict[str, int]) -> bool:
+    """Whether the recorded run saw these very inputs and its reports are there, newer."""
+    state = _load_state(root)
+    if not state or state.get("inputs") != inputs:
+        return False
+    reports = state.get("reports") or {}
+    current = _mtimes((root / rel for rel in reports), root)
+    if not reports or current != reports:
+        return False
+    return max(inputs.values(), default=0) <= min(current.values())
+
+
+def regenerate(root: Path | str, html: bool = True, pdf: bool = True,
+               force: bool = False) -> Outcome:
+    """Regenerate the reports of one SB root unless they are up to date; never raises."""
+    root = Path(root)
+    try:
+        sb = discover(root)
+        inputs = _mtimes(input_files(sb), root)
+        if not force and up_to_date(root, inputs):
+            return Outcome(root, "skipped", "up to date")
+        from qa2docs.report import make_reports
+
+        written = make_reports(root, html=html, pdf=pdf)
+        state = {"version": _STATE_VERSION, "inputs": inputs,
+                 "reports": _mtimes(written, root)}
+        write_atomically(state_path(root), json.dumps(state, indent=1, sort_keys=True) + "\n")
+        return Outcome(root, "regenerated", f"{len(written)} report file(s)", written)
+    except Qa2DocsError as err:
+        return Outcome(root, "failed", str(err))
+    except Exception as err:  # one broken SB must not stop the batch
+        if os.environ.get("QA2DOCS_DEBUG") == "1":
+            raise
+        return Outcome(root, "failed", f"{type(err).__name__}: {err}")
+
+
+def sb_roots(top: Path | str) -> list[Path]:
+    """The SB roots (folders with qa2docs.yaml) at or below *top*, sorted."""
+    from qa2docs.validate import find_sb_roots
+
+    top = Path(top)
+    if not top.is_dir():
+        raise Qa2DocsError(f"{top}: not a folder")
+    return find_sb_roots(top)
+
+
+def run_batch(roots: Iterable[Path], jobs: int = 1, html: bool = True, pdf: bool = True,
+              force: bool = False, on_done: Callable[[Outcome], None] | None = None
+              ) -> list[Outcome]:
+    """Regenerate the reports of every SB root in *roots* (see :func:`sb_roots`), *jobs* at
+    a time; *on_done* is called as each one ends. Returns the outcomes sorted by root."""
+    roots = list(roots)
+    outcomes: list[Outcome] = []
+
+    def done(outcome: Outcome) -> None:
+        outcomes.append(outcome)
+        if on_done:
+            on_done(outcome)
+
+    if jobs <= 1 or len(roots) <= 1:
+        for root in roots:
+            done(regenerate(root, html, pdf, force))
+    else:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(roots))) as pool:
+            futures = [pool.submit(regenerate, root, html, pdf, force) for root in roots]
+            for future in as_completed(futures):
+                done(future.result())
+    return sorted(outcomes, key=lambda o: o.root)

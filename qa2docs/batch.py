@@ -79,10 +79,13 @@ def _load_state(root: Path) -> dict:
     return data if isinstance(data, dict) and data.get("version") == _STATE_VERSION else {}
 
 
-def up_to_date(root: Path, inputs: dict[str, int]) -> bool:
-    """Whether the recorded run saw these very inputs and its reports are there, newer."""
+def up_to_date(root: Path, inputs: dict[str, int], formats: list[str]) -> bool:
+    """Whether the recorded run saw these very inputs, wrote these *formats*, and its reports
+    are there, newer than every input."""
     state = _load_state(root)
     if not state or state.get("inputs") != inputs:
+        return False
+    if not set(formats) <= set(state.get("formats") or []):
         return False
     reports = state.get("reports") or {}
     current = _mtimes((root / rel for rel in reports), root)
@@ -98,12 +101,13 @@ def regenerate(root: Path | str, html: bool = True, pdf: bool = True,
     try:
         sb = discover(root)
         inputs = _mtimes(input_files(sb), root)
-        if not force and up_to_date(root, inputs):
+        formats = [f for f, wanted in (("html", html), ("pdf", pdf)) if wanted]
+        if not force and up_to_date(root, inputs, formats):
             return Outcome(root, "skipped", "up to date")
         from qa2docs.report import make_reports
 
         written = make_reports(root, html=html, pdf=pdf)
-        state = {"version": _STATE_VERSION, "inputs": inputs,
+        state = {"version": _STATE_VERSION, "inputs": inputs, "formats": formats,
                  "reports": _mtimes(written, root)}
         write_atomically(state_path(root), json.dumps(state, indent=1, sort_keys=True) + "\n")
         return Outcome(root, "regenerated", f"{len(written)} report file(s)", written)

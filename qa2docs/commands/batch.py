@@ -9,7 +9,7 @@ import click
 
 
 @click.command()
-@click.argument("root", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("root", type=click.Path(path_type=Path))
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
               help="SB roots regenerated at once (a process pool).")
 @click.option("--html", "html", is_flag=True, help="Only the HTML reports.")

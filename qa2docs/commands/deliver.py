@@ -8,7 +8,7 @@ import click
 
 
 @click.command()
-@click.argument("sb_path", type=click.Path(exists=True, path_type=Path), default=".")
+@click.argument("sb_path", type=click.Path(path_type=Path), default=".")
 @click.option("--to", "to", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder to deliver into, e.g. ~/public_html/earlyscience.")
 @click.option("--dry-run", is_flag=True, help="Show what would be linked; change nothing.")

@@ -10,7 +10,7 @@ import click
 
 @click.command()
 @click.argument("kind", type=click.Choice(["ticket", "hard"]))
-@click.argument("sb_path", type=click.Path(exists=True, path_type=Path), default=".")
+@click.argument("sb_path", type=click.Path(path_type=Path), default=".")
 @click.option("--force", is_flag=True,
               help="Package even when 'qa2docs validate' finds errors (says so).")
 @click.option("--sg-ous", metavar="UID", help="hard: science goal OUS id [default: UNKNOWN].")

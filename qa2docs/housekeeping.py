@@ -78,18 +78,22 @@ def _keeps_calibrated(entry: Path) -> bool:
 
 
 def apply_clear(plan: ClearPlan) -> int:
-    """Delete what *plan* deletes; links are removed, never followed. Returns the count."""
+    """Delete what *plan* deletes; links are removed, never followed. Returns how many went."""
+    removed = 0
     for name in plan.delete:
         entry = plan.directory / name
         try:
             if entry.is_symlink() or not entry.is_dir():
-                entry.unlink(missing_ok=True)
+                entry.unlink()
             else:
                 # rmtree removes links inside the tree and does not follow them.
                 shutil.rmtree(entry)
+        except FileNotFoundError:
+            continue  # gone since the plan was shown (another shell, a CASA still running)
         except OSError as err:
             raise Qa2DocsError(f"{entry}: cannot delete: {err.strerror or err}") from err
-    return len(plan.delete)
+        removed += 1
+    return removed
 
 
 # ---------------------------------------------------------------------------- fluxequal-start

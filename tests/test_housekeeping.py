@@ -390,3 +390,26 @@ def test_demo_sb_fluxequal_start_then_clear_eb_like_the_seed(demo_sb):
     assert _names(cal) == sorted([f"{XA12}.ms.split.cal.fluxscale",
                                   f"{X66D}.ms.split.cal.fluxscale",
                                   "scriptForFluxCalibration.py", "scriptForImaging.py"])
+
+
+def test_clear_empty_calibrated_keeps_nothing_and_says_so(sb):
+    cal = sb / SB / "calibrated"
+    (cal / "old.image").mkdir()
+    out = run_cli("clear", str(cal), "--yes").stdout
+    assert out == ("Keeping the following files:\n - (nothing)\n"
+                   "Deleting files ... done (1 removed)\n")
+    assert _names(cal) == []
+    assert run_cli("clear", str(cal)).stdout.endswith("Nothing to delete.\n")
+
+
+def test_apply_clear_skips_what_vanished_after_the_plan(sb):
+    import shutil
+
+    from qa2docs.housekeeping import apply_clear, plan_clear
+
+    eb = sb / SB / "X66d"
+    plan = plan_clear(eb)
+    shutil.rmtree(eb / f"{X66D}.ms.split")
+    (eb / "bandpass.last").unlink()
+    assert apply_clear(plan) == 5
+    assert _names(eb) == [X66D, f"{X66D}.ms.scriptForCalibration.py"]

@@ -31,7 +31,7 @@ def clear(eb_dir: Path, yes: bool, dry_run: bool) -> None:
 
     plan = plan_clear(eb_dir)
     click.echo("Keeping the following files:")
-    for name in plan.keep:
+    for name in plan.keep or ["(nothing)"]:
         click.echo(f" - {name}")
     if dry_run:
         click.echo("Would delete:" if plan.delete else "Nothing to delete.")

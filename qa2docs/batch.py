@@ -80,18 +80,19 @@ def _load_state(root: Path) -> dict:
 
 
 def up_to_date(root: Path, inputs: dict[str, int], formats: list[str]) -> bool:
-    """Whether the recorded run saw these very inputs, wrote these *formats*, and its reports
-    are there, newer than every input."""
+    """Whether the last run saw exactly these inputs (same files, same mtimes: the reports
+    are newer than all of them), wrote these *formats*, and its reports are untouched.
+
+    Comparing with the recorded mtimes rather than with the reports' own ones also catches
+    an input replaced by an older copy, and is not fooled by a file dated in the future.
+    """
     state = _load_state(root)
     if not state or state.get("inputs") != inputs:
         return False
     if not set(formats) <= set(state.get("formats") or []):
         return False
     reports = state.get("reports") or {}
-    current = _mtimes((root / rel for rel in reports), root)
-    if not reports or current != reports:
-        return False
-    return max(inputs.values(), default=0) <= min(current.values())
+    return bool(reports) and _mtimes((root / rel for rel in reports), root) == reports
 
 
 def regenerate(root: Path | str, html: bool = True, pdf: bool = True,

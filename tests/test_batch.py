@@ -1,0 +1,130 @@
+"""qa2docs batch through the real entry point: incremental, parallel, one line per failure."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from helpers import run_cli
+
+from qa2docs.batch import input_files, state_path
+from qa2docs.discover import discover
+
+SB = "B6_IRAS12345"
+HTML = ["qa2_report_B6_IRAS12345.html", "qa2_report_uid___A002_X4sda4d_Xa12.html",
+        "qa2_report_uid___A002_Xdd9c61_X66d.html"]
+SUMMARY = re.compile(r"^batch: (\d+) regenerated, (\d+) up to date, (\d+) failed, "
+                     r"of (\d+) SB root\(s\)$", re.M)
+
+
+@pytest.fixture(scope="module")
+def tree(tmp_path_factory) -> Path:
+    """top/good/{A,B}: two copies of the demo SB root (reports removed); top/bad: no EBs."""
+    base = tmp_path_factory.mktemp("batch")
+    run_cli("demo", str(base / "demo"))
+    top = base / "top"
+    for name in ("A", "B"):
+        shutil.copytree(base / "demo" / "analysis" / SB, top / "good" / name, symlinks=True)
+        shutil.rmtree(top / "good" / name / "qa2")
+    (top / "bad").mkdir()
+    (top / "bad" / "qa2docs.yaml").write_text("project_code: 2013.1.12345.S\nsb_name: X\n")
+    return top
+
+
+def _summary(proc) -> tuple[int, int, int, int]:
+    m = SUMMARY.search(proc.stdout)
+    assert m, proc.stdout
+    return tuple(int(g) for g in m.groups())
+
+
+def _mtimes(root: Path) -> dict[str, int]:
+    return {p.name: p.stat().st_mtime_ns for p in (root / "qa2").iterdir()}
+
+
+def _touch(path: Path, seconds: int) -> None:
+    """Move the mtime of *path* by *seconds* (back: an older copy put in its place)."""
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + seconds * 10**9))
+
+
+def test_first_run_regenerates_and_reports_one_line_per_failure(tree):
+    proc = run_cli("batch", str(tree), "--jobs", "2", "--html", check=1)
+    assert _summary(proc) == (2, 0, 1, 3)
+    assert proc.stderr.splitlines() == [
+        f"qa2docs: failed: {tree / 'bad'}: {tree / 'bad'}: no EB directories under "
+        f"{tree / 'bad' / 'X'}; nothing to report"]
+    for name in ("A", "B"):
+        assert sorted(p.name for p in (tree / "good" / name / "qa2").iterdir()) == HTML
+        state = json.loads(state_path(tree / "good" / name).read_text())
+        assert state["formats"] == ["html"]
+        assert sorted(state["reports"]) == [f"qa2/{n}" for n in HTML]
+        assert f"Checklist_SB_{SB}.txt" in state["inputs"]
+        assert "qa2docs.yaml" in state["inputs"]
+        assert f"{SB}/calibrated/scriptForImaging.py" in state["inputs"]
+        assert f"{SB}/X66d/uid___A002_Xdd9c61_X66d.ms.split.fluxscale" in state["inputs"]
+
+
+def test_second_run_skips_everything_and_writes_nothing(tree):
+    before = {n: _mtimes(tree / "good" / n) for n in ("A", "B")}
+    proc = run_cli("batch", str(tree / "good"), "--html", "--jobs", "2")
+    assert _summary(proc) == (0, 2, 0, 2)
+    assert proc.stderr == ""
+    assert {n: _mtimes(tree / "good" / n) for n in ("A", "B")} == before
+
+
+@pytest.mark.parametrize("changed, seconds", [
+    (f"Checklist_SB_{SB}_uid___A002_Xdd9c61_X66d.txt", 5),
+    ("qa2docs.yaml", 5),
+    (f"{SB}/Xa12/uid___A002_X4sda4d_Xa12.ms.split.fluxscale", -3600),
+    (f"{SB}/calibrated/allFluxes.txt", 3600),  # dated in the future: regenerated once
+    (f"{SB}/X66d/uid___A002_Xdd9c61_X66d.ms.listobs", 5),
+])
+def test_a_changed_input_regenerates_only_its_sb(tree, changed, seconds):
+    before_b = _mtimes(tree / "good" / "B")
+    _touch(tree / "good" / "A" / changed, seconds)
+    proc = run_cli("batch", str(tree / "good"), "--html")
+    assert _summary(proc) == (1, 1, 0, 2)
+    assert _mtimes(tree / "good" / "B") == before_b
+    assert _summary(run_cli("batch", str(tree / "good"), "--html")) == (0, 2, 0, 2)
+
+
+def test_a_new_input_file_or_a_deleted_report_regenerates(tree):
+    a = tree / "good" / "A"
+    (a / SB / "calibrated" / "new_image.fits").write_bytes(b"SIMPLE")
+    assert _summary(run_cli("batch", str(a), "--html")) == (1, 0, 0, 1)
+    (a / "qa2" / HTML[0]).unlink()
+    assert _summary(run_cli("batch", str(a), "--html")) == (1, 0, 0, 1)
+    assert (a / "qa2" / HTML[0]).is_file()
+
+
+def test_asking_for_another_format_regenerates(tree):
+    b = tree / "good" / "B"
+    assert _summary(run_cli("batch", str(b), "--pdf")) == (1, 0, 0, 1)
+    assert (b / "qa2" / "qa2_report_B6_IRAS12345.pdf").is_file()
+    assert _summary(run_cli("batch", str(b), "--pdf")) == (0, 1, 0, 1)
+    assert _summary(run_cli("batch", str(b), "--pdf", "--force")) == (1, 0, 0, 1)
+
+
+def test_input_files_cover_the_extractor_inputs(tree):
+    sb = discover(tree / "good" / "A")
+    names = {p.name for p in input_files(sb)}
+    assert {"uid___A002_Xdd9c61_X66d.ms.scriptForCalibration.py", "casapy-20140828-093512.log",
+            "uid___A002_X4sda4d_Xa12.ms.listobs", "README.header.txt", "qa2docs.yaml",
+            "scriptForFluxCalibration.py", "ASDM.xml"} <= names
+    assert not any(p.parent.name == "qa2" for p in input_files(sb))  # reports are outputs
+
+
+def test_no_sb_root_and_not_a_folder(tmp_path):
+    assert "no SB root" in run_cli("batch", str(tmp_path)).stdout
+    proc = run_cli("batch", str(tmp_path / "nope"), check=2)
+    assert proc.stderr == f"qa2docs: error: {tmp_path / 'nope'}: not a folder\n"
+
+
+def test_help_says_dask_is_not_there():
+    proc = run_cli("batch", "--help")
+    assert "--dask" in proc.stdout and "not implemented" in proc.stdout

@@ -52,12 +52,12 @@ from qa2docs.api import load_project_of
 from qa2docs.discover import SBLayout, discover
 from qa2docs.errors import LayoutError, Qa2DocsError
 from qa2docs.models import Project
+from qa2docs.report import REPORT_DIR
 
 TICKET_DIR = Path("packaging") / "ticket" / "JIRA"
 HARD_DIR = Path("packaging") / "hard"
 MD5SUMS = "md5sums.txt"
 DELIVERY_MD5 = "md5sum.txt"
-REPORT_DIR = "qa2"
 UNKNOWN = "UNKNOWN"
 #: The fixed time stamp of every zip entry (the earliest a zip can hold).
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)

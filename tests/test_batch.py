@@ -56,7 +56,7 @@ def test_first_run_regenerates_and_reports_one_line_per_failure(tree):
     proc = run_cli("batch", str(tree), "--jobs", "2", "--html", check=1)
     assert _summary(proc) == (2, 0, 1, 3)
     assert proc.stderr.splitlines() == [
-        f"qa2docs: failed: {tree / 'bad'}: {tree / 'bad'}: no EB directories under "
+        f"qa2docs: failed: {tree / 'bad'}: no EB directories under "
         f"{tree / 'bad' / 'X'}; nothing to report"]
     for name in ("A", "B"):
         assert sorted(p.name for p in (tree / "good" / name / "qa2").iterdir()) == HTML

@@ -41,12 +41,14 @@ def batch(root, jobs, html, pdf, force):
 
     def report_failure(outcome) -> None:
         if outcome.status == "failed":
-            failed.append(f"qa2docs: failed: {outcome.root}: {outcome.message}")
+            where = "" if str(outcome.root.resolve()) in outcome.message else f"{outcome.root}: "
+            failed.append(f"qa2docs: failed: {where}{outcome.message}")
 
     if sys.stderr.isatty():
+        from rich.console import Console
         from rich.progress import Progress
 
-        with Progress(transient=True) as progress:
+        with Progress(console=Console(stderr=True), transient=True) as progress:
             task = progress.add_task("regenerating reports", total=len(roots))
 
             def on_done(outcome) -> None:

@@ -1,0 +1,256 @@
+"""qa2docs download through the real entry point, against an HTTP server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import tarfile
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from helpers import run_cli
+
+from qa2docs.download import find_links, parse_md5
+
+UID_A = "uid___A002_X4sda4d_Xa12"
+UID_B = "uid___A002_Xdd9c61_X66d"
+
+
+class _Site:
+    """What the server serves (path -> bytes) and the requests it got."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, bytes] = {}
+        self.requests: list[tuple[str, str | None]] = []  # (path, Range header)
+        self.ignore_range = False
+
+
+class _Handler(BaseHTTPRequestHandler):
+    site: _Site
+
+    def log_message(self, *args) -> None:  # keep the test output clean
+        pass
+
+    def do_GET(self) -> None:
+        rng = self.headers.get("Range")
+        self.site.requests.append((self.path, rng))
+        body = self.site.files.get(self.path)
+        if body is None:
+            self.send_error(404)
+            return
+        start = 0
+        if rng and not self.site.ignore_range and rng.startswith("bytes=") and rng.endswith("-"):
+            start = int(rng[6:-1])
+        if start:
+            if start >= len(body):
+                self.send_response(416)
+                self.send_header("Content-Range", f"bytes */{len(body)}")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            self.send_response(206)
+            self.send_header("Content-Range", f"bytes {start}-{len(body) - 1}/{len(body)}")
+        else:
+            self.send_response(200)
+        self.send_header("Content-Length", str(len(body) - start))
+        self.end_headers()
+        self.wfile.write(body[start:])
+
+
+@pytest.fixture
+def site():
+    """A ThreadingHTTPServer on 127.0.0.1 (free port), shut down after the test."""
+    state = _Site()
+    handler = type("Handler", (_Handler,), {"site": state})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                              daemon=True)
+    thread.start()
+    state.base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        yield state
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def make_tar(members: list[tuple[str, bytes | None, str | None]]) -> bytes:
+    """A tar of (name, file content or None for a folder, symlink target or None)."""
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as tar:
+        for name, content, link in members:
+            info = tarfile.TarInfo(name)
+            if link is not None:
+                info.type, info.linkname = tarfile.SYMTYPE, link
+                tar.addfile(info)
+            elif content is None:
+                info.type, info.mode = tarfile.DIRTYPE, 0o755
+                tar.addfile(info)
+            else:
+                info.size = len(content)
+                tar.addfile(info, io.BytesIO(content))
+    return buf.getvalue()
+
+
+def asdm_tar(uid: str, size: int = 300_000) -> bytes:
+    """An ASDM-like tar: uid/ASDM.xml, uid/ASDMBinary/<blob> of *size* bytes."""
+    blob = hashlib.sha256(uid.encode()).digest() * (size // 32 + 1)
+    return make_tar([(uid, None, None), (f"{uid}/ASDM.xml", f"<ASDM>{uid}</ASDM>".encode(), None),
+                     (f"{uid}/ASDMBinary", None, None),
+                     (f"{uid}/ASDMBinary/{uid}_0000", blob[:size], None)])
+
+
+def publish(site: _Site, tars: dict[str, bytes], md5_override: dict[str, str] | None = None,
+            with_md5: bool = True) -> str:
+    """Serve a listing page at /qa2/abc/ linking the tars and md5sums.txt; its URL."""
+    links = ['<a href="?C=N;O=D">Name</a>', '<a href="../">Parent Directory</a>']
+    sums = []
+    for name, data in tars.items():
+        site.files[f"/qa2/abc/{name}"] = data
+        links.append(f'<a href="{name}">{name}</a>')
+        digest = (md5_override or {}).get(name, hashlib.md5(data).hexdigest())
+        sums.append(f"{digest}  {name}\n")
+    if with_md5:
+        site.files["/qa2/abc/md5sums.txt"] = "".join(sums).encode()
+        links.append('<a href="md5sums.txt">md5sums.txt</a>')
+    page = "<html><body><h1>Index</h1>\n" + "<br>\n".join(links) + "\n</body></html>"
+    site.files["/qa2/abc/"] = page.encode()
+    return f"{site.base}/qa2/abc/"
+
+
+def tar_gets(site: _Site) -> list[tuple[str, str | None]]:
+    return [r for r in site.requests if r[0].endswith(".tar")]
+
+
+def test_full_download_md5_and_extract(site, tmp_path):
+    tars = {f"{UID_A}.tar": asdm_tar(UID_A), f"{UID_B}.tar": asdm_tar(UID_B, 2_500_000)}
+    url = publish(site, tars)
+    out = tmp_path / "B6_IRAS12345"
+    proc = run_cli("download", url, "-o", str(out))
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [".qa2docs-download.json", "md5sums.txt", UID_A, f"{UID_A}.tar", UID_B, f"{UID_B}.tar"])
+    for name, data in tars.items():
+        assert (out / name).read_bytes() == data
+    assert (out / UID_A / "ASDM.xml").read_text() == f"<ASDM>{UID_A}</ASDM>"
+    assert (out / UID_B / "ASDMBinary" / f"{UID_B}_0000").stat().st_size == 2_500_000
+    assert f"downloaded: {UID_B}.tar (2.4 MiB), md5 ok, extracted {UID_B}" in proc.stdout
+    assert "download: 2 of 2 ASDM tar(s) ready" in proc.stdout
+    assert proc.stderr == ""
+    # a rerun skips both: no tar is fetched again
+    site.requests.clear()
+    again = run_cli("download", url, "-o", str(out))
+    assert tar_gets(site) == []
+    assert again.stdout.count("skipped: ") == 2 and f"present {UID_A}" in again.stdout
+
+
+def test_resume_partial_file_with_range(site, tmp_path):
+    data = asdm_tar(UID_A, 3_000_000)
+    url = publish(site, {f"{UID_A}.tar": data})
+    out = tmp_path / "sb"
+    out.mkdir()
+    cut = 1_234_567
+    (out / f"{UID_A}.tar.part").write_bytes(data[:cut])
+    proc = run_cli("download", url, "-o", str(out))
+    assert tar_gets(site) == [(f"/qa2/abc/{UID_A}.tar", f"bytes={cut}-")]
+    assert (out / f"{UID_A}.tar").read_bytes() == data
+    assert not (out / f"{UID_A}.tar.part").exists()
+    assert f"resumed: {UID_A}.tar" in proc.stdout and "md5 ok" in proc.stdout
+    assert (out / UID_A / "ASDM.xml").exists()
+
+
+def test_server_ignoring_range_starts_over(site, tmp_path):
+    data = asdm_tar(UID_A)
+    url = publish(site, {f"{UID_A}.tar": data})
+    site.ignore_range = True
+    out = tmp_path / "sb"
+    out.mkdir()
+    (out / f"{UID_A}.tar.part").write_bytes(b"garbage that must not survive")
+    proc = run_cli("download", url, "-o", str(out))
+    assert tar_gets(site)[0][1] == "bytes=29-"
+    assert (out / f"{UID_A}.tar").read_bytes() == data
+    assert f"downloaded: {UID_A}.tar" in proc.stdout
+
+
+def test_md5_mismatch_deletes_tar_and_goes_on(site, tmp_path):
+    tars = {f"{UID_A}.tar": asdm_tar(UID_A), f"{UID_B}.tar": asdm_tar(UID_B)}
+    url = publish(site, tars, md5_override={f"{UID_A}.tar": "0" * 32})
+    out = tmp_path / "sb"
+    proc = run_cli("download", url, "-o", str(out), check=1)
+    assert not (out / f"{UID_A}.tar").exists() and not (out / UID_A).exists()
+    assert (out / UID_B / "ASDM.xml").exists()
+    errors = proc.stderr.strip().splitlines()
+    assert len(errors) == 1
+    assert errors[0].startswith(f"qa2docs: error: {UID_A}.tar: md5 mismatch: got ")
+    assert "md5 file says " + "0" * 32 in errors[0]
+    assert "download: 1 of 2 ASDM tar(s) ready" in proc.stdout
+
+
+@pytest.mark.parametrize("members, why", [
+    ([(UID_A, None, None), (f"{UID_A}/../../evil.txt", b"x", None)], "path with '..'"),
+    ([(UID_A, None, None), ("/tmp/qa2docs-evil-abs.txt", b"x", None)], "absolute path"),
+    ([(UID_A, None, None), (f"{UID_A}/esc", None, "../../outside")], "points out"),
+    ([(UID_A, None, None), (f"{UID_A}/abs", None, "/etc/passwd")], "points out"),
+    ([(UID_A, None, None), (f"{UID_A}/x", b"x", None), ("README", b"x", None)],
+     "not inside an ASDM folder"),
+    ([("notes", None, None), ("notes/x", b"x", None)], "must hold one uid___* folder"),
+])
+def test_hostile_tar_refused(site, tmp_path, members, why):
+    url = publish(site, {f"{UID_A}.tar": make_tar(members)})
+    out = tmp_path / "deep" / "sb"
+    proc = run_cli("download", url, "-o", str(out), check=1)
+    assert proc.stderr.startswith(f"qa2docs: error: {UID_A}.tar: ")
+    assert why in proc.stderr and len(proc.stderr.splitlines()) == 1
+    assert sorted(p.name for p in out.iterdir()) == [".qa2docs-download.json", "md5sums.txt",
+                                                     f"{UID_A}.tar"]
+    assert not (tmp_path / "evil.txt").exists() and not (tmp_path / "deep" / "evil.txt").exists()
+    assert not Path("/tmp/qa2docs-evil-abs.txt").exists()
+
+
+def test_no_asdm_on_page(site, tmp_path):
+    site.files["/empty/"] = b'<html><a href="readme.txt">readme</a> <a href="x.tar">x</a></html>'
+    proc = run_cli("download", f"{site.base}/empty/", "-o", str(tmp_path), check=2)
+    assert proc.stderr == (f"qa2docs: error: {site.base}/empty/: no ASDM (uid___*.tar) "
+                           "linked on the page\n")
+
+
+def test_bad_urls_are_one_line_errors(site, tmp_path):
+    proc = run_cli("download", "ftp://example.org/x/", "-o", str(tmp_path), check=2)
+    assert proc.stderr == ("qa2docs: error: ftp://example.org/x/: not an http(s) URL "
+                           "(give the page from ESO's mail)\n")
+    proc = run_cli("download", f"{site.base}/missing/", "-o", str(tmp_path), check=2)
+    assert proc.stderr == f"qa2docs: error: {site.base}/missing/: HTTP 404 Not Found\n"
+    # a closed port on loopback: connection refused, given up after the retries
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = run_cli("download", f"http://127.0.0.1:{port}/x/", "--retries", "1",
+                   "-o", str(tmp_path), check=2)
+    assert proc.stderr.startswith(f"qa2docs: error: http://127.0.0.1:{port}/x/: network "
+                                  "error after 2 attempt(s): ")
+    assert len(proc.stderr.splitlines()) == 1
+
+
+def test_find_links_and_parse_md5():
+    html = ('<a href="uid___A002_X1_X2.tar">a</a><a HREF="sub/uid___A002_X1_X3.tar.gz">b</a>'
+            '<a href="uid___A002_X1_X2.tar">dup</a><a href="ftp://h/uid___A002_X1_X9.tar">c</a>'
+            '<a href="md5sums.txt">m</a><a href="uid___A002_X1_X4.tgz.md5">m2</a>'
+            '<a href="uid___x.tar.part">p</a><a href="?C=M">sort</a>')
+    tars, md5s = find_links(html, "https://h/qa2/abc/")
+    assert [(t.name, t.url) for t in tars] == [
+        ("uid___A002_X1_X2.tar", "https://h/qa2/abc/uid___A002_X1_X2.tar"),
+        ("uid___A002_X1_X3.tar.gz", "https://h/qa2/abc/sub/uid___A002_X1_X3.tar.gz")]
+    assert [m.name for m in md5s] == ["md5sums.txt", "uid___A002_X1_X4.tgz.md5"]
+    text = ("d41d8cd98f00b204e9800998ecf8427e  uid___A.tar\n"
+            "D41D8CD98F00B204E9800998ECF8427F *dir/uid___B.tar\n"
+            "MD5 (uid___C.tar) = 0123456789abcdef0123456789abcdef\nnot a line\n")
+    assert parse_md5(text) == {"uid___A.tar": "d41d8cd98f00b204e9800998ecf8427e",
+                               "uid___B.tar": "d41d8cd98f00b204e9800998ecf8427f",
+                               "uid___C.tar": "0123456789abcdef0123456789abcdef"}
+    assert parse_md5("0123456789abcdef0123456789abcdef\n", "uid___D.tar.md5") == {
+        "uid___D.tar": "0123456789abcdef0123456789abcdef"}

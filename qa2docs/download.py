@@ -298,7 +298,10 @@ def safe_extract(tar_path: Path, out_dir: Path) -> tuple[str, bool]:
             shutil.rmtree(tmp, ignore_errors=True)
             tmp.mkdir()
             try:
-                tar.extractall(tmp, filter="data")
+                if hasattr(tarfile, "data_filter"):
+                    tar.extractall(tmp, filter="data")
+                else:  # Python < 3.11.4: the member checks above are the guard
+                    tar.extractall(tmp)
                 os.replace(tmp / folder, out_dir / folder)
             finally:
                 shutil.rmtree(tmp, ignore_errors=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import io
 import tarfile
@@ -26,6 +27,7 @@ class _Site:
         self.files: dict[str, bytes] = {}
         self.requests: list[tuple[str, str | None]] = []  # (path, Range header)
         self.ignore_range = False
+        self.cuts = 0  # this many next tar answers stop after half the body
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -57,6 +59,11 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_response(200)
         self.send_header("Content-Length", str(len(body) - start))
         self.end_headers()
+        if self.site.cuts and self.path.endswith(".tar"):
+            self.site.cuts -= 1
+            self.wfile.write(body[start:start + (len(body) - start) // 2])
+            self.close_connection = True
+            return
         self.wfile.write(body[start:])
 
 
@@ -162,6 +169,30 @@ def test_resume_partial_file_with_range(site, tmp_path):
     assert (out / UID_A / "ASDM.xml").exists()
 
 
+def test_cut_transfer_resumes_in_the_run_or_exits_2_keeping_the_part(site, tmp_path):
+    data = asdm_tar(UID_A, 2_000_000)
+    url = publish(site, {f"{UID_A}.tar": data})
+    half = len(data) // 2
+    site.cuts = 1
+    out = tmp_path / "sb"
+    proc = run_cli("download", url, "-o", str(out), "--retries", "1")
+    assert tar_gets(site) == [(f"/qa2/abc/{UID_A}.tar", None),
+                              (f"/qa2/abc/{UID_A}.tar", f"bytes={half}-")]
+    assert (out / f"{UID_A}.tar").read_bytes() == data and "md5 ok" in proc.stdout
+    # without retries the cut is fatal (exit 2), the part stays, and the next run resumes it
+    out2 = tmp_path / "sb2"
+    site.cuts, site.requests = 1, []
+    proc = run_cli("download", url, "-o", str(out2), "--retries", "0", check=2)
+    assert proc.stderr.startswith(f"qa2docs: error: {url}{UID_A}.tar (partial file kept as "
+                                  f"{UID_A}.tar.part; rerun to resume): network error after "
+                                  "1 attempt(s): ")
+    assert len(proc.stderr.splitlines()) == 1
+    assert (out2 / f"{UID_A}.tar.part").read_bytes() == data[:half]
+    proc = run_cli("download", url, "-o", str(out2))
+    assert tar_gets(site)[-1] == (f"/qa2/abc/{UID_A}.tar", f"bytes={half}-")
+    assert (out2 / f"{UID_A}.tar").read_bytes() == data and f"resumed: {UID_A}.tar" in proc.stdout
+
+
 def test_server_ignoring_range_starts_over(site, tmp_path):
     data = asdm_tar(UID_A)
     url = publish(site, {f"{UID_A}.tar": data})
@@ -254,3 +285,16 @@ def test_find_links_and_parse_md5():
                                "uid___C.tar": "0123456789abcdef0123456789abcdef"}
     assert parse_md5("0123456789abcdef0123456789abcdef\n", "uid___D.tar.md5") == {
         "uid___D.tar": "0123456789abcdef0123456789abcdef"}
+
+
+def test_page_without_md5_file_warns_and_extracts(site, tmp_path):
+    data = gzip.compress(asdm_tar(UID_B, 2_000_000))
+    url = publish(site, {f"{UID_B}.tgz": data}, with_md5=False)
+    proc = run_cli("download", url, "-o", str(tmp_path / "sb"))
+    size = f"{len(data) / 1024:.1f} KiB"
+    assert f"downloaded: {UID_B}.tgz ({size}), md5 not checked, extracted {UID_B}" \
+        in proc.stdout
+    assert (tmp_path / "sb" / UID_B / "ASDMBinary" / f"{UID_B}_0000").stat().st_size == 2_000_000
+    assert proc.stderr == ("warning: no md5 file (md5sums.txt, *.md5) on the page: "
+                           "the tars are not verified\n"
+                           f"warning: {UID_B}.tgz: no md5 listed for it: not verified\n")

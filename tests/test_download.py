@@ -298,3 +298,15 @@ def test_page_without_md5_file_warns_and_extracts(site, tmp_path):
     assert proc.stderr == ("warning: no md5 file (md5sums.txt, *.md5) on the page: "
                            "the tars are not verified\n"
                            f"warning: {UID_B}.tgz: no md5 listed for it: not verified\n")
+
+
+def test_part_already_whole_is_finished_on_416(site, tmp_path):
+    data = asdm_tar(UID_A)
+    url = publish(site, {f"{UID_A}.tar": data})
+    out = tmp_path / "sb"
+    out.mkdir()
+    (out / f"{UID_A}.tar.part").write_bytes(data)
+    proc = run_cli("download", url, "-o", str(out))
+    assert tar_gets(site) == [(f"/qa2/abc/{UID_A}.tar", f"bytes={len(data)}-")]
+    assert (out / f"{UID_A}.tar").read_bytes() == data
+    assert f"resumed: {UID_A}.tar" in proc.stdout and "md5 ok" in proc.stdout

@@ -52,7 +52,7 @@ from typing import Any, Iterable, Iterator
 
 from qa2docs.errors import ExtractionError
 from qa2docs.extractors.base import Extractor
-from qa2docs.extractors.logscan import LogScanner, Markers, decode_line
+from qa2docs.extractors.logscan import LogScanner, decode_line
 from qa2docs.facts import Fact, make_fact
 
 RANK_LISTFILE = 20
@@ -75,9 +75,9 @@ _LOG_PREFIX = re.compile(
     r"(?P<origin>\S*)(?:\t| ?)(?P<msg>.*)$")
 _LISTOBS_ORIGIN = re.compile(r"^(?:listobs\b|ms::summary)")
 # The first line of a listobs summary in a casa log, for the streaming scanner.
-# A literal the regex engine scans for at memchr speed; the origin is checked on the hit.
-_SUMMARY_START = Markers(tabbed=re.compile(rb"MeasurementSet Name"),
-                         spaced=re.compile(rb"MeasurementSet Name"))
+# The first line of a listobs summary: a literal found at memchr speed; the line's origin
+# is checked on the hit.
+_SUMMARY_START = b"MeasurementSet Name"
 _MS_NAME = re.compile(r"MeasurementSet Name:\s*(?P<path>\S+)")
 _OBSERVER = re.compile(r"^\s*Observer:\s*(?P<observer>.*?)\s+Project:\s*(?P<project>\S*)")
 _RECORDS = re.compile(
@@ -492,7 +492,7 @@ class ListobsExtractor(Extractor):
             # Find each summary's first line (rare), then read on while the lines are
             # listobs output: the rest of the log is never parsed.
             with LogScanner(path) as scanner:
-                for hit in scanner.hits(_SUMMARY_START):
+                for hit in scanner.literal_hits(_SUMMARY_START):
                     first = decode_line(hit.raw)
                     prefixed = _LOG_PREFIX.match(first)
                     if prefixed is None or not _LISTOBS_ORIGIN.match(prefixed["origin"]):

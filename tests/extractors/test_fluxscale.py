@@ -275,3 +275,17 @@ def test_parse_line_shapes():
     assert (spaced.priority, spaced.origin, spaced.message) == ("SEVERE", "fluxscale::::", "   boom")
     bare = logscan.parse_line(2, "Flux density for A")
     assert (bare.priority, bare.message) == (None, "Flux density for A")
+
+
+@pytest.mark.parametrize("chunk", [8, 64, 4096])
+def test_literal_hits_line_numbers_across_chunks(tmp_path, chunk):
+    lines = [b"first NEEDLE here", b"x" * 50, b"", b"y\r", b"a NEEDLE b\r", b"z" * 20,
+             b"NEEDLE at the end, no newline"]
+    path = tmp_path / "casa-1.log"
+    path.write_bytes(b"\n".join(lines))
+    with logscan.LogScanner(path, chunk_size=chunk) as scanner:
+        hits = [(h.number, h.raw) for h in scanner.literal_hits(b"NEEDLE")]
+        after = list(scanner.lines_from(hits[0][1] and 0, 1))
+    assert hits == [(1, b"first NEEDLE here\n"), (5, b"a NEEDLE b\r\n"),
+                    (7, b"NEEDLE at the end, no newline")]
+    assert [n for n, _ in after] == list(range(1, 8)) and after[4][1] == b"a NEEDLE b\r"

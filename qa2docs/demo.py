@@ -71,11 +71,14 @@ def _later_stages(root: Path, directory: Path, echo: Callable[[str], None]) -> N
     report = validate_path(root)
     counts = report.counts()
     echo(f"4. qa2docs validate: {counts['error']} errors, {counts['warning']} warnings, "
-         f"{counts['info']} notes (the 'checked ...?' items are yours to tick)")
+         f"{counts['info']} notes: what a person still has to answer or tick "
+         f"(list them: qa2docs validate {root})")
     try:
         from qa2docs.report import make_reports
     except ImportError:
         return
     made = make_reports(root)
+    folders = sorted({str(p.parent) for p in made})
+    echo(f"5. qa2docs report: {len(made)} files in {', '.join(folders)}")
     for path in made:
-        echo(f"5. report: {path}")
+        echo(f"   {path.name}")

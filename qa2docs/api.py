@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import difflib
-import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,10 +16,10 @@ from filelock import FileLock
 
 from qa2docs.answers import eb_proposals, project_proposals
 from qa2docs.checklist_text import ParsedDocument, apply_changes, parse_checklist, parse_readme, read_document
-from qa2docs.discover import EBInfo, SBLayout, discover, eb_checklist_name, eb_inputs, sb_checklist_name
-from qa2docs.errors import ExtractionError, LayoutError, Qa2DocsError
-from qa2docs.extractors.base import ExtractionWarning
-from qa2docs.extractors.registry import get_extractors
+# The fact-collection API lives in qa2docs.collect; it is part of this API too.
+from qa2docs.collect import FactSet, eb_facts, extract_dir, facts, sb_facts
+from qa2docs.discover import SBLayout, discover, eb_checklist_name, sb_checklist_name
+from qa2docs.errors import LayoutError, Qa2DocsError
 from qa2docs.facts import Fact
 from qa2docs.fileio import write_atomically
 from qa2docs.merge import (MergeResult, Proposal, State, current_answer, disagreements,
@@ -29,103 +28,9 @@ from qa2docs.models import EBChecklist, Project, ReadmeHeader, SBChecklist
 from qa2docs.models.common import ASDM_UID_RE, short_id
 from qa2docs.project import PROJECT_FILE, load_project, save_project
 from qa2docs.render.text import render_checklist, render_readme
-from qa2docs.resolve import provenance_json, resolve_facts
 
-log = logging.getLogger(__name__)
-DEBUG = os.environ.get("QA2DOCS_DEBUG") == "1"
-
-
-# ---------------------------------------------------------------------------- facts
-
-
-@dataclass
-class FactSet:
-    """All facts of one EB (or of the SB work dir), resolved, with the extraction warnings."""
-
-    name: str
-    facts: dict[str, Fact]
-    all_facts: list[Fact]
-    warnings: list[ExtractionWarning]
-    inputs: list[Path]
-
-    def to_json(self, key: str = "eb") -> dict[str, Any]:
-        """DESIGN 4.2's JSON shape."""
-        return {
-            key: self.name,
-            "facts": {fid: {"value": f.value, "provenance": provenance_json(f.provenance),
-                            **({"note": f.note} if f.note else {})}
-                      for fid, f in self.facts.items()},
-            "inputs": [str(p) for p in self.inputs],
-            "warnings": [str(w) for w in self.warnings],
-        }
-
-
-def extract_dir(directory: Path, name: str, level: str = "eb") -> FactSet:
-    """Run every extractor of *level* on the inputs found in *directory*."""
-    extractors = get_extractors()
-    inputs = eb_inputs(directory, extractors, level)
-    facts: list[Fact] = []
-    warnings: list[ExtractionWarning] = []
-    # Extractors that read a whole folder (plots) get the folder once, when it has any of
-    # their inputs, rather than once per matching file.
-    dir_readers = [cls for cls in extractors.values()
-                   if getattr(cls, "reads_dirs", False) and any(c is cls for c, _ in inputs)]
-    inputs = [(c, p) for c, p in inputs if c not in dir_readers]
-    inputs += [(cls, directory) for cls in dir_readers]
-    for cls, path in inputs:
-        extractor = cls()
-        try:
-            facts.extend(extractor.extract(path))
-        except ExtractionError as err:
-            warnings.append(ExtractionWarning(str(err.path), err.line, err.message))
-        except Exception as err:  # a bug in one extractor must not stop the others
-            if DEBUG:
-                raise
-            log.debug("extractor %s failed on %s", cls.name, path, exc_info=True)
-            warnings.append(ExtractionWarning(str(path), None,
-                                              f"{cls.name} extractor failed: {err!r}"))
-        warnings.extend(extractor.warnings)
-    return FactSet(name, resolve_facts(facts), facts, warnings, [p for _, p in inputs])
-
-
-def eb_facts(eb: EBInfo) -> FactSet:
-    """The facts of one EB dir."""
-    return extract_dir(eb.dir, eb.uid, "eb")
-
-
-def sb_facts(sb: SBLayout) -> FactSet:
-    """The facts of the SB work dir's ``calibrated`` folder (flux equalisation, imaging)."""
-    return extract_dir(sb.calibrated, sb.name, "sb")
-
-
-def facts(path: Path | str) -> dict[str, Any]:
-    """``qa2docs facts``: one EB's facts, or ``{"sb": ..., "ebs": [...]}`` for an SB root."""
-    path = Path(path)
-    if path.is_dir() and _is_eb_dir(path) and not _has_sb_root(path):
-        uid = _uid_of(path)
-        return extract_dir(path, uid).to_json()
-    sb = discover(path)
-    ebs = [eb_facts(eb).to_json() for eb in sb.selected]
-    if not sb.whole:
-        return ebs[0]
-    return {"sb": sb.name, "ebs": ebs, "sb_facts": sb_facts(sb).to_json("dir")["facts"]}
-
-
-def _has_sb_root(path: Path) -> bool:
-    try:
-        discover(path)
-        return True
-    except LayoutError:
-        return False
-
-
-def _is_eb_dir(path: Path) -> bool:
-    return any(ASDM_UID_RE.match(p.name.split(".")[0]) for p in path.iterdir())
-
-
-def _uid_of(path: Path) -> str:
-    names = sorted(p.name.split(".")[0] for p in path.iterdir())
-    return next((n for n in names if ASDM_UID_RE.match(n)), path.name)
+__all__ = ["FactSet", "eb_facts", "explain", "extract_dir", "facts", "fill", "sb_facts",
+           "start"]
 
 
 # ---------------------------------------------------------------------------- documents

@@ -182,9 +182,9 @@ def facts(path, fmt):
     Example:
         qa2docs facts B6_IRAS12345/B6_IRAS12345/X66d --format json
     """
-    from qa2docs import api
+    from qa2docs.collect import facts as collect_facts  # not the documents stages: fast
 
-    data = api.facts(path)
+    data = collect_facts(path)
     if fmt == "json":
         _echo_json(data)
         return

@@ -20,6 +20,7 @@ falls back to an unanchored regex. The choice is made by sniffing the first 64 K
 
 from __future__ import annotations
 
+import mmap
 import multiprocessing
 import multiprocessing.process
 import os
@@ -222,21 +223,36 @@ class LogScanner:
         """
         fd = self._file.fileno()
         pos = counted = lines = 0
-        while True:
-            data = os.pread(fd, self.chunk_size, pos)
-            if len(data) < len(needle):
-                return
-            i = data.find(needle)
-            if i < 0:
-                pos += len(data) - len(needle) + 1
-                continue
-            start = self._line_start(pos + i)
+        while (found := self._find(needle, pos)) >= 0:
+            start = self._line_start(found)
             lines += self._count_newlines(counted, start)
             counted = start
-            end = self._line_end(pos + i)
+            end = self._line_end(found)
             raw = os.pread(fd, end - start, start)
             yield Hit(lines + 1, start, end, raw)
             pos = end
+
+    def _find(self, needle: bytes, pos: int, window: int = 64 << 20) -> int:
+        """File offset of *needle* at or after *pos*, or -1.
+
+        Searches read-only mmap windows, one at a time and unmapped at once: no copy into
+        Python bytes (a read would copy every byte), and the resident pages stay bounded by
+        the window whatever the file size.
+        """
+        fd = self._file.fileno()
+        size = os.fstat(fd).st_size
+        gran = mmap.ALLOCATIONGRANULARITY
+        while size - pos >= len(needle):
+            base = pos - pos % gran
+            length = min(window, size - base)
+            with mmap.mmap(fd, length, prot=mmap.PROT_READ, offset=base) as view:
+                i = view.find(needle, pos - base)
+            if i >= 0:
+                return base + i
+            if base + length >= size:
+                return -1
+            pos = base + length - len(needle) + 1
+        return -1
 
     def _line_start(self, offset: int, window: int = 65536) -> int:
         fd = self._file.fileno()

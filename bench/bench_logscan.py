@@ -10,7 +10,9 @@ dir, then reports the wall time and peak RSS of:
 - ``grep -c -E 'Flux density for|Fitted spectrum|Begin Task|SEVERE|WARN|Step [0-9]'``;
 - ``CasaLogExtractor().extract(path)`` (all casalog facts, fluxscale included), the same
   forced into one process, and
-  ``FluxscaleExtractor().extract(path)``, each in a fresh Python process.
+  ``FluxscaleExtractor().extract(path)``, each in a fresh Python process;
+- ``qa2docs facts EB_DIR --format json``, the whole command on an EB dir holding the log
+  (which starts with the sample EB's listobs summary): casalog and listobs share one scan.
 
 Each command runs once to warm the page cache, then ``--repeat`` times; the best wall time
 is reported. Peak RSS comes from ``os.wait4`` (the child's ``ru_maxrss``).
@@ -19,6 +21,7 @@ is reported. Peak RSS comes from ``os.wait4`` (the child's ``ru_maxrss``).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import shutil
@@ -26,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -86,6 +90,16 @@ _SEVERE = ("2026-11-24 12:07:18\tSEVERE\tMeasTable::dUTC(Double) (file MeasTable
            "Until the table is updated (see the CASA documentation or your system admin),\n")
 
 
+SAMPLE_LOG = REPO / "samples" / "seed" / "reduction" / "X66d" / "casapy-20140828-093512.log"
+
+
+def _listobs_summary() -> bytes:
+    """The listobs summary printed in the sample EB's casa log (the lines of origin
+    ``listobs::ms::summary``), as a reduction log has it near its start."""
+    with open(SAMPLE_LOG, "rb") as f:
+        return b"".join(line for line in f if b"\tlistobs::ms::summary" in line)
+
+
 def write_log(path: Path, size_mb: int, seed: int = 7) -> dict:
     """Write the synthetic log; return what is in it (lines, markers, last flux)."""
     rng = random.Random(seed)
@@ -95,9 +109,10 @@ def write_log(path: Path, size_mb: int, seed: int = 7) -> dict:
     severe_done = False
     header = ("2026-11-24 12:07:16\tINFO\t::casa\tPython version 3.11.7\n"
               "2026-11-24 12:07:16\tINFO\t::casa\tCASA Version MODULAR 6.7.0.31\n")
+    summary = _listobs_summary()
     with open(path, "wb") as f:
-        f.write(header.encode())
-        written, lines = len(header), 2
+        f.write(header.encode() + summary)
+        written, lines = len(header) + len(summary), 2 + summary.count(b"\n")
         while written < target:
             data, n = rng.choice(blocks)
             f.write(data)
@@ -148,6 +163,17 @@ print(len(facts), 'facts in', round(time.perf_counter() - t0, 3), 's;',
 """
 
 
+def _facts_summary(out: str) -> str:
+    """``N facts (casalog a, listobs b), W warnings`` from ``qa2docs facts`` JSON."""
+    try:
+        data = json.loads(out)
+    except ValueError:
+        return out
+    by = Counter(f["provenance"][0]["extractor"] for f in data["facts"].values())
+    return (f"{len(data['facts'])} facts ({', '.join(f'{k} {n}' for k, n in sorted(by.items()))}),"
+            f" {len(data['warnings'])} warnings")
+
+
 def main() -> None:
     """Write the log, run the three measurements, print a Markdown table."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -178,9 +204,10 @@ def main() -> None:
             rows.append((name, *timed([*env_py, code, str(log)], args.repeat)))
         # The whole CLI on the EB dir: every extractor that claims the log (casalog,
         # listobs) plus start-up, as a reducer runs it.
-        rows.append(("qa2docs facts EB_DIR", *timed(
+        wall, rss, out = timed(
             [sys.executable, "-m", "qa2docs", "facts", str(eb_dir), "--format", "json"],
-            args.repeat)))
+            args.repeat)
+        rows.append(("qa2docs facts EB_DIR", wall, rss, _facts_summary(out)))
         grep_time = rows[0][1] if rows and rows[0][0].startswith("grep") else None
         print("\n| command | wall s | x grep | peak RSS MB | output |\n|---|---|---|---|---|")
         for name, wall, rss, out in rows:

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import logging
 import os
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from qa2docs.discover import EBInfo, SBLayout, discover, eb_inputs
 from qa2docs.errors import ExtractionError, LayoutError
-from qa2docs.extractors.base import ExtractionWarning
+from qa2docs.extractors.base import ExtractionWarning, Extractor
+from qa2docs.extractors.logscan import LogReader, scan_log
 from qa2docs.extractors.registry import get_extractors
 from qa2docs.facts import Fact
 from qa2docs.models.common import ASDM_UID_RE
@@ -58,20 +60,52 @@ def extract_dir(directory: Path, name: str, level: str = "eb") -> FactSet:
                    if getattr(cls, "reads_dirs", False) and any(c is cls for c, _ in inputs)]
     inputs = [(c, p) for c, p in inputs if c not in dir_readers]
     inputs += [(cls, directory) for cls in dir_readers]
-    for cls, path in inputs:
-        extractor = cls()
+    extractors_of = [(cls(), path) for cls, path in inputs]
+    shared = _scan_shared_logs(extractors_of)
+    for key, (extractor, path) in enumerate(extractors_of):
         try:
-            facts.extend(extractor.extract(path))
+            if key in shared:
+                result = shared[key]
+                if isinstance(result, Exception):
+                    raise result
+                facts.extend(result.facts())
+            else:
+                facts.extend(extractor.extract(path))
         except ExtractionError as err:
             warnings.append(ExtractionWarning(str(err.path), err.line, err.message))
         except Exception as err:  # a bug in one extractor must not stop the others
             if DEBUG:
                 raise
-            log.debug("extractor %s failed on %s", cls.name, path, exc_info=True)
+            log.debug("extractor %s failed on %s", extractor.name, path, exc_info=True)
             warnings.append(ExtractionWarning(str(path), None,
-                                              f"{cls.name} extractor failed: {err!r}"))
+                                              f"{extractor.name} extractor failed: {err!r}"))
         warnings.extend(extractor.warnings)
     return FactSet(name, resolve_facts(facts), facts, warnings, [p for _, p in inputs])
+
+
+def _scan_shared_logs(extractors: list[tuple[Extractor, Path]]
+                      ) -> dict[int, LogReader | Exception]:
+    """Scan each casa log that two or more extractors read once for all of them.
+
+    Returns, by index into *extractors*, the reader that collected an extractor's facts
+    during the shared scan, or the exception that stopped it; extractors absent from the
+    result read their input themselves.
+    """
+    by_path: dict[Path, list[tuple[int, LogReader]]] = defaultdict(list)
+    for key, (extractor, path) in enumerate(extractors):
+        if path.is_file() and (reader := extractor.log_reader(path)) is not None:
+            by_path[path].append((key, reader))
+    done: dict[int, LogReader | Exception] = {}
+    for path, group in by_path.items():
+        if len(group) < 2:
+            continue
+        try:
+            failed = scan_log(path, [reader for _, reader in group])
+        except ExtractionError as err:
+            failed = dict.fromkeys(range(len(group)), err)
+        for i, (key, reader) in enumerate(group):
+            done[key] = failed.get(i, reader)
+    return done
 
 
 def eb_facts(eb: EBInfo) -> FactSet:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar, Iterator
 
+from qa2docs.extractors.logscan import LogReader, scan_log
 from qa2docs.facts import Fact
 
 
@@ -58,3 +59,20 @@ class Extractor:
             unless the extractor has reason to keep more of the path.
         """
         raise NotImplementedError
+
+    def log_reader(self, path: Path) -> LogReader | None:
+        """A reader for a shared scan of the casa log *path*, or None (the default) when
+        this extractor reads *path* on its own.
+
+        When several extractors claim the same log, the collection stage scans it once for
+        all their readers (:func:`qa2docs.extractors.logscan.scan_log`) instead of calling
+        :meth:`extract` on each.
+        """
+        return None
+
+    def extract_log(self, path: Path, reader: LogReader) -> Iterator[Fact]:
+        """:meth:`extract` for a log read by *reader* alone."""
+        failed = scan_log(path, [reader])
+        if failed:
+            raise failed[0]
+        yield from reader.facts()

@@ -39,7 +39,7 @@ from qa2docs.extractors.fluxscale import (
     fluxscale_facts,
     later_runs_note,
 )
-from qa2docs.extractors.logscan import Hit, LogLine, LogScanner, compile_markers
+from qa2docs.extractors.logscan import Hit, LogLine, LogReader, LogScanner
 from qa2docs.facts import Fact, make_fact
 
 MAX_MESSAGES = 500
@@ -48,17 +48,6 @@ MAX_STEPS = 5000
 _MAX_MESSAGE_CHARS = 2000
 _CALL_LOOKAHEAD = 40
 
-_MARKERS = compile_markers(
-    FLUXSCALE_STARTS + (
-        rb"Begin Task",
-        rb"Step +\d",
-        rb"(?:CASA|casa) [Vv]ersion",
-        rb"In spw=\d+ found \d+ Tsys",
-        rb"\$Id: analysisUtils",
-        rb"(?:analysisUtils|aU) version",
-    ),
-    priorities=(rb"WARN", rb"SEVERE"),
-)
 _CASA_VERSION = re.compile(
     r"^casa version\s*:?\s*(?:modular\s+|pipeline\s+)?(?P<v>\d+(?:\.\d+)+(?:-\d+)?)", re.I
 )
@@ -105,20 +94,28 @@ class CasaLogExtractor(Extractor):
 
     def extract(self, path: Path) -> Iterator[Fact]:
         """Yield the facts found in the log at *path*."""
-        path = Path(path)
-        state = _LogState(self, path)
-        with LogScanner(path) as scanner:
-            for hit in scanner.hits(_MARKERS):
-                state.feed(hit, scanner)
-            for line in scanner.long_lines:
-                self.warn(path, line, "line longer than the scan buffer; skipped")
-        yield from state.facts()
+        return self.extract_log(path, self.log_reader(path))
+
+    def log_reader(self, path: Path) -> _LogState:
+        """The reader that collects this extractor's facts during a scan of *path*."""
+        return _LogState(self, Path(path))
 
 
-class _LogState:
+class _LogState(LogReader):
     """What one pass over a log has collected so far (bounded in size)."""
 
+    message_starts = FLUXSCALE_STARTS + (
+        rb"Begin Task",
+        rb"Step +\d",
+        rb"(?:CASA|casa) [Vv]ersion",
+        rb"In spw=\d+ found \d+ Tsys",
+        rb"\$Id: analysisUtils",
+        rb"(?:analysisUtils|aU) version",
+    )
+    priorities = (rb"WARN", rb"SEVERE")
+
     def __init__(self, extractor: CasaLogExtractor, path: Path) -> None:
+        super().__init__(lambda line, msg: extractor.warn(path, line, msg))
         self.ex = extractor
         self.path = path
         self.file = path.name
@@ -133,7 +130,7 @@ class _LogState:
         self.last_message_line = -1
         self.open_item: dict | None = None
         self.syscal: list[LogLine] = []
-        self.runs = FluxscaleRuns(lambda line, msg: extractor.warn(path, line, msg))
+        self.runs = FluxscaleRuns(self.warn)
 
     def feed(self, hit: Hit, scanner: LogScanner) -> None:
         """Dispatch one marker line."""

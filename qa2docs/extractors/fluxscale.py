@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Callable, ClassVar, Iterator
 
 from qa2docs.extractors.base import Extractor
-from qa2docs.extractors.logscan import LogLine, LogScanner, compile_markers
+from qa2docs.extractors.logscan import Hit, LogLine, LogReader, LogScanner
 from qa2docs.facts import Fact, make_fact
 
 _NUM = r"[-+]?(?:nan|inf|(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)"
@@ -54,8 +54,6 @@ FLUXSCALE_STARTS = (
     rb"Begin Task: *fluxscale",
 )
 """Message starts of the lines this module reads (for :func:`compile_markers`)."""
-
-_MARKERS = compile_markers(FLUXSCALE_STARTS)
 
 
 def _num(text: str | None) -> float | None:
@@ -217,13 +215,31 @@ class FluxscaleExtractor(Extractor):
 
     def extract(self, path: Path) -> Iterator[Fact]:
         """Yield the facts of the last fluxscale run in *path*."""
-        path = Path(path)
-        runs = FluxscaleRuns(lambda line, msg: self.warn(path, line, msg))
-        with LogScanner(path) as scanner:
-            for hit in scanner.hits(_MARKERS):
-                runs.feed(hit.parse())
-            for line in scanner.long_lines:
-                self.warn(path, line, "line longer than the scan buffer; skipped")
-        run = runs.last_run()
+        return self.extract_log(path, self.log_reader(path))
+
+    def log_reader(self, path: Path) -> _FluxscaleReader:
+        """The reader that collects the fluxscale runs during a scan of *path*."""
+        return _FluxscaleReader(self, Path(path))
+
+
+class _FluxscaleReader(LogReader):
+    """Collects the fluxscale runs of one file; its facts are the last run's."""
+
+    message_starts = FLUXSCALE_STARTS
+
+    def __init__(self, extractor: FluxscaleExtractor, path: Path) -> None:
+        super().__init__(lambda line, msg: extractor.warn(path, line, msg))
+        self.ex = extractor
+        self.file = path.name
+        self.runs = FluxscaleRuns(self.warn)
+
+    def feed(self, hit: Hit, scanner: LogScanner) -> None:
+        """Take one fluxscale line."""
+        self.runs.feed(hit.parse())
+
+    def facts(self) -> Iterator[Fact]:
+        """The last run's facts."""
+        run = self.runs.last_run()
         if run is not None:
-            yield from fluxscale_facts(run, self.name, path.name, self.rank, later_runs_note(runs))
+            yield from fluxscale_facts(run, self.ex.name, self.file, self.ex.rank,
+                                       later_runs_note(self.runs))

@@ -52,7 +52,7 @@ from typing import Any, Iterable, Iterator
 
 from qa2docs.errors import ExtractionError
 from qa2docs.extractors.base import Extractor
-from qa2docs.extractors.logscan import LogScanner, decode_line
+from qa2docs.extractors.logscan import Hit, LogReader, LogScanner, decode_line
 from qa2docs.facts import Fact, make_fact
 
 RANK_LISTFILE = 20
@@ -74,10 +74,6 @@ _LOG_PREFIX = re.compile(
     r"^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?(?:\t|\s+)[A-Z]+\d*(?:\t|\s+)"
     r"(?P<origin>\S*)(?:\t| ?)(?P<msg>.*)$")
 _LISTOBS_ORIGIN = re.compile(r"^(?:listobs\b|ms::summary)")
-# The first line of a listobs summary in a casa log, for the streaming scanner.
-# The first line of a listobs summary: a literal found at memchr speed; the line's origin
-# is checked on the hit.
-_SUMMARY_START = b"MeasurementSet Name"
 _MS_NAME = re.compile(r"MeasurementSet Name:\s*(?P<path>\S+)")
 _OBSERVER = re.compile(r"^\s*Observer:\s*(?P<observer>.*?)\s+Project:\s*(?P<project>\S*)")
 _RECORDS = re.compile(
@@ -365,6 +361,47 @@ def _spw(spw_id: int, name: str, nchan: int, values: dict[str, float]) -> dict[s
             "ref_freq_hz": round(ch0, 3), "band": band}
 
 
+def _feed_line(parser: _Parser, lineno: int, raw: str) -> None:
+    """Hand one line of a listfile to *parser*: the message of a listobs log line (a
+    listfile may be a copy of the log), the whole of a bare line, nothing of other lines."""
+    prefixed = _LOG_PREFIX.match(raw)
+    parser.embedded = prefixed is not None
+    if prefixed is None:
+        parser.feed(lineno, raw, raw)
+    elif _LISTOBS_ORIGIN.match(prefixed["origin"]):
+        parser.feed(lineno, raw, prefixed["msg"])
+
+
+class _SummaryReader(LogReader):
+    """The listobs summaries in a casa log: each starts at a ``MeasurementSet Name`` line
+    (rare; found by the shared scan) and runs while the lines are listobs output, which
+    is read from there on: the rest of the log is never parsed."""
+
+    message_starts = (rb"MeasurementSet Name",)
+
+    def __init__(self, extractor: ListobsExtractor, path: Path) -> None:
+        super().__init__(lambda line, msg: extractor.warn(path.name, line, msg))
+        self.ex = extractor
+        self.parser = _Parser(extractor, path)
+
+    def feed(self, hit: Hit, scanner: LogScanner) -> None:
+        """Read the summary that starts at *hit*, if it is listobs output."""
+        self.parser.embedded = True
+        for number, raw in scanner.lines_from(hit.offset, hit.number):
+            text = decode_line(raw)
+            prefixed = _LOG_PREFIX.match(text)
+            if prefixed is None or not _LISTOBS_ORIGIN.match(prefixed["origin"]):
+                break
+            self.parser.feed(number, text, prefixed["msg"])
+
+    def finish(self, scanner: LogScanner) -> None:
+        """Long lines elsewhere in the log do not concern the summaries."""
+
+    def facts(self) -> Iterator[Fact]:
+        """The facts of every summary read."""
+        return self.ex.parser_facts(self.parser)
+
+
 def _is_candidate(spw: dict[str, Any]) -> bool:
     return not any(marker in spw["name"] for marker in NON_SCIENCE_MARKERS)
 
@@ -467,46 +504,30 @@ class ListobsExtractor(Extractor):
 
     def extract(self, path: Path) -> Iterator[Fact]:
         """Yield the facts of every listobs run found in *path*."""
+        path = Path(path)
+        reader = self.log_reader(path)
+        if reader is not None:
+            yield from self.extract_log(path, reader)
+            return
         parser = _Parser(self, path)
         try:
-            for lineno, raw in self._lines(path):
-                raw = raw.rstrip("\r\n")
-                prefixed = _LOG_PREFIX.match(raw)
-                parser.embedded = prefixed is not None
-                if prefixed is None:
-                    parser.feed(lineno, raw, raw)
-                elif _LISTOBS_ORIGIN.match(prefixed["origin"]):
-                    parser.feed(lineno, raw, prefixed["msg"])
+            with open(path, encoding="latin-1", newline="") as stream:
+                for lineno, raw in enumerate(stream, 1):
+                    _feed_line(parser, lineno, raw.rstrip("\r\n"))
         except OSError as err:
             raise ExtractionError(path, None, f"cannot read listobs file: {err}") from err
         if not parser.blocks and "listobs" in path.name.lower():
             self.warn(path.name, None, "no listobs summary found")  # a log without one is fine
-        for block in parser.blocks:
-            yield from self._block_facts(path, block)
+        yield from self.parser_facts(parser)
 
-    @staticmethod
-    def _lines(path: Path) -> Iterator[tuple[int, str]]:
-        """(line number, text) of a listfile; of a casa log only the listobs lines, found
-        with the streaming scanner (a log may be hundreds of MB)."""
-        if fnmatch(path.name, "casa*.log"):
-            # Find each summary's first line (rare), then read on while the lines are
-            # listobs output: the rest of the log is never parsed.
-            with LogScanner(path) as scanner:
-                for hit in scanner.literal_hits(_SUMMARY_START):
-                    first = decode_line(hit.raw)
-                    prefixed = _LOG_PREFIX.match(first)
-                    if prefixed is None or not _LISTOBS_ORIGIN.match(prefixed["origin"]):
-                        continue
-                    yield hit.number, first
-                    for number, raw in scanner.lines_from(hit.end, hit.number + 1):
-                        text = decode_line(raw)
-                        prefixed = _LOG_PREFIX.match(text)
-                        if prefixed is None or not _LISTOBS_ORIGIN.match(prefixed["origin"]):
-                            break
-                        yield number, text
-            return
-        with open(path, encoding="latin-1", newline="") as stream:
-            yield from enumerate(stream, 1)
+    def log_reader(self, path: Path) -> _SummaryReader | None:
+        """For a casa log, the reader of the listobs summaries printed in it."""
+        return _SummaryReader(self, Path(path)) if fnmatch(path.name, "casa*.log") else None
+
+    def parser_facts(self, parser: _Parser) -> Iterator[Fact]:
+        """The facts of every summary *parser* has read."""
+        for block in parser.blocks:
+            yield from self._block_facts(parser.path, block)
 
     def _block_facts(self, path: Path, block: _Block) -> Iterator[Fact]:
         self._check_counts(path, block)

@@ -16,11 +16,16 @@ genuine CASA log every field is tab-separated, so the fast form anchors each phr
 tab that opens the message (``\\t`` is a literal prefix, which the regex engine scans for
 quickly). Copies from the logger window use spaces; for those (small) files the scanner
 falls back to an unanchored regex. The choice is made by sniffing the first 64 KiB.
+
+Several extractors read the same casa log (``casalog`` for the session, ``listobs`` for the
+summaries it printed). Each supplies a :class:`LogReader` that declares the message starts
+it wants, and :func:`scan_log` reads the file once with the union of them, handing each hit
+to the readers whose own markers match that line.
 """
 
 from __future__ import annotations
 
-import mmap
+import functools
 import multiprocessing
 import multiprocessing.process
 import os
@@ -30,9 +35,12 @@ import threading
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, ClassVar, Iterable, Iterator, Sequence
 
 from qa2docs.errors import ExtractionError
+
+if TYPE_CHECKING:
+    from qa2docs.facts import Fact
 
 CHUNK_SIZE = 16 * 1024 * 1024
 """Bytes read per chunk; also the longest line the scanner can return whole."""
@@ -69,9 +77,20 @@ def compile_markers(message_starts: Iterable[bytes], priorities: Iterable[bytes]
     starts = b"|".join(message_starts)
     prios = b"|".join(priorities)
     # possessive: a failed try at a tab must not backtrack into the spaces (2x faster)
-    tabbed = rb"\t(?:[ #]*+(?:" + starts + rb")" + (rb"|(?:" + prios + rb")\t)" if prios else b")")
-    spaced = rb"(?:" + starts + rb")" + (rb"|[\t ](?:" + prios + rb")[\t ]" if prios else b"")
-    return Markers(re.compile(tabbed), re.compile(spaced))
+    tabbed = [rb"[ #]*+(?:" + starts + rb")"] if starts else []
+    tabbed += [rb"(?:" + prios + rb")\t"] if prios else []
+    spaced = [rb"(?:" + starts + rb")"] if starts else []
+    spaced += [rb"[\t ](?:" + prios + rb")[\t ]"] if prios else []
+    if not spaced:
+        raise ValueError("no markers: give message starts or priorities")
+    return Markers(re.compile(rb"\t(?:" + b"|".join(tabbed) + rb")"),
+                   re.compile(b"|".join(spaced)))
+
+
+@functools.lru_cache(maxsize=64)
+def markers_of(message_starts: tuple[bytes, ...], priorities: tuple[bytes, ...] = ()) -> Markers:
+    """:func:`compile_markers`, compiled once per distinct marker set."""
+    return compile_markers(message_starts, priorities)
 
 
 @dataclass(frozen=True)
@@ -150,6 +169,8 @@ class LogScanner:
         self.long_lines: list[int] = []
         """Numbers of lines longer than the chunk size; they were skipped."""
         self.total_lines = 0
+        self.tab_separated = False
+        """Whether :meth:`hits` chose the tab-anchored form of the markers."""
         try:
             self._file = open(self.path, "rb", buffering=0)
         except OSError as err:
@@ -178,7 +199,8 @@ class LogScanner:
         scanned by forked worker processes while this one scans the first; their hits are
         streamed back through pipes and yielded in order, so memory stays bounded.
         """
-        regex = markers.tabbed if self.is_tab_separated() else markers.spaced
+        self.tab_separated = self.is_tab_separated()
+        regex = markers.tabbed if self.tab_separated else markers.spaced
         fd = self._file.fileno()
         size = os.fstat(fd).st_size
         starts = [_line_start(fd, size * k // n) for n in [_worker_count(size)] for k in range(n)]
@@ -213,80 +235,6 @@ class LogScanner:
         return [parse_line(hit.number + 1 + i, decode_line(raw))
                 for i, raw in enumerate(lines[:count])]
 
-
-    def literal_hits(self, needle: bytes) -> Iterator[Hit]:
-        """Each line holding the literal *needle*, in file order.
-
-        For a needle that is rare and long, ``bytes.find`` (memchr speed) beats any regex,
-        and newlines are counted only up to each hit: a file without the needle costs one
-        read. No worker processes are needed.
-        """
-        fd = self._file.fileno()
-        pos = counted = lines = 0
-        while (found := self._find(needle, pos)) >= 0:
-            start = self._line_start(found)
-            lines += self._count_newlines(counted, start)
-            counted = start
-            end = self._line_end(found)
-            raw = os.pread(fd, end - start, start)
-            yield Hit(lines + 1, start, end, raw)
-            pos = end
-
-    def _find(self, needle: bytes, pos: int, window: int = 64 << 20) -> int:
-        """File offset of *needle* at or after *pos*, or -1.
-
-        Searches read-only mmap windows, one at a time and unmapped at once: no copy into
-        Python bytes (a read would copy every byte), and the resident pages stay bounded by
-        the window whatever the file size.
-        """
-        fd = self._file.fileno()
-        size = os.fstat(fd).st_size
-        gran = mmap.ALLOCATIONGRANULARITY
-        while size - pos >= len(needle):
-            base = pos - pos % gran
-            length = min(window, size - base)
-            with mmap.mmap(fd, length, prot=mmap.PROT_READ, offset=base) as view:
-                i = view.find(needle, pos - base)
-            if i >= 0:
-                return base + i
-            if base + length >= size:
-                return -1
-            pos = base + length - len(needle) + 1
-        return -1
-
-    def _line_start(self, offset: int, window: int = 65536) -> int:
-        fd = self._file.fileno()
-        while offset > 0:
-            begin = max(0, offset - window)
-            nl = os.pread(fd, offset - begin, begin).rfind(b"\n")
-            if nl >= 0:
-                return begin + nl + 1
-            offset = begin
-        return 0
-
-    def _line_end(self, offset: int, window: int = 65536) -> int:
-        """Offset just past the newline that ends the line at *offset* (or end of file)."""
-        fd = self._file.fileno()
-        while True:
-            data = os.pread(fd, window, offset)
-            if not data:
-                return offset
-            nl = data.find(b"\n")
-            if nl >= 0:
-                return offset + nl + 1
-            offset += len(data)
-
-    def _count_newlines(self, begin: int, end: int) -> int:
-        fd = self._file.fileno()
-        count = 0
-        while begin < end:
-            data = os.pread(fd, min(self.chunk_size, end - begin), begin)
-            if not data:
-                break
-            count += data.count(b"\n")
-            begin += len(data)
-        return count
-
     def lines_from(self, offset: int, number: int, block: int = 1 << 20
                    ) -> Iterator[tuple[int, bytes]]:
         """(number, raw bytes) of every line from byte *offset* on, *number* being the first
@@ -306,6 +254,73 @@ class LogScanner:
             for raw in lines:
                 yield number, raw
                 number += 1
+
+
+class LogReader:
+    """One consumer of a shared scan of a casa log (see :func:`scan_log`).
+
+    Subclasses declare the lines they want with :attr:`message_starts` and
+    :attr:`priorities` (as for :func:`compile_markers`), collect what they need in
+    :meth:`feed` and yield their facts from :meth:`facts` once the scan is over.
+    """
+
+    message_starts: ClassVar[tuple[bytes, ...]] = ()
+    priorities: ClassVar[tuple[bytes, ...]] = ()
+
+    def __init__(self, warn: Callable[[int | None, str], None]) -> None:
+        self.warn = warn
+        """Records a non-fatal problem at a line of the log."""
+
+    @classmethod
+    def markers(cls) -> Markers:
+        """This reader's own markers, compiled."""
+        return markers_of(cls.message_starts, cls.priorities)
+
+    def feed(self, hit: Hit, scanner: LogScanner) -> None:
+        """Take one matching line; *scanner* can read the lines after it."""
+        raise NotImplementedError
+
+    def finish(self, scanner: LogScanner) -> None:
+        """Called once after the scan; by default warns about the lines too long to scan."""
+        for line in scanner.long_lines:
+            self.warn(line, "line longer than the scan buffer; skipped")
+
+    def facts(self) -> Iterator[Fact]:
+        """The facts collected."""
+        raise NotImplementedError
+
+
+def scan_log(path: Path, readers: Sequence[LogReader]) -> dict[int, Exception]:
+    """Read the log at *path* once, feeding every reader the lines it asked for.
+
+    A reader that raises is dropped from the rest of the scan and the others go on; the
+    result maps the index of each such reader to its exception. A file that cannot be read
+    raises :class:`ExtractionError`.
+    """
+    starts = tuple(dict.fromkeys(s for r in readers for s in r.message_starts))
+    prios = tuple(dict.fromkeys(p for r in readers for p in r.priorities))
+    failed: dict[int, Exception] = {}
+    with LogScanner(path) as scanner:
+        own = [r.markers() for r in readers]
+        for hit in scanner.hits(markers_of(starts, prios)):
+            for i, reader in enumerate(readers):
+                if i in failed:
+                    continue
+                if len(readers) > 1:
+                    regex = own[i].tabbed if scanner.tab_separated else own[i].spaced
+                    if not regex.search(hit.raw):
+                        continue
+                try:
+                    reader.feed(hit, scanner)
+                except Exception as err:  # one reader's bug must not stop the others
+                    failed[i] = err
+        for i, reader in enumerate(readers):
+            if i not in failed:
+                try:
+                    reader.finish(scanner)
+                except Exception as err:
+                    failed[i] = err
+    return failed
 
 
 PARALLEL_MIN_SIZE = 128 * 1024 * 1024

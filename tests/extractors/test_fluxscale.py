@@ -275,31 +275,3 @@ def test_parse_line_shapes():
     assert (spaced.priority, spaced.origin, spaced.message) == ("SEVERE", "fluxscale::::", "   boom")
     bare = logscan.parse_line(2, "Flux density for A")
     assert (bare.priority, bare.message) == (None, "Flux density for A")
-
-
-@pytest.mark.parametrize("chunk", [8, 64, 4096])
-def test_literal_hits_line_numbers_across_chunks(tmp_path, chunk):
-    lines = [b"first NEEDLE here", b"x" * 50, b"", b"y\r", b"a NEEDLE b\r", b"z" * 20,
-             b"NEEDLE at the end, no newline"]
-    path = tmp_path / "casa-1.log"
-    path.write_bytes(b"\n".join(lines))
-    with logscan.LogScanner(path, chunk_size=chunk) as scanner:
-        hits = [(h.number, h.raw) for h in scanner.literal_hits(b"NEEDLE")]
-        after = list(scanner.lines_from(hits[0][1] and 0, 1))
-    assert hits == [(1, b"first NEEDLE here\n"), (5, b"a NEEDLE b\r\n"),
-                    (7, b"NEEDLE at the end, no newline")]
-    assert [n for n, _ in after] == list(range(1, 8)) and after[4][1] == b"a NEEDLE b\r"
-
-
-def test_literal_hits_across_mmap_windows(tmp_path, monkeypatch):
-    # a needle straddling the edge of a search window is still found, once
-    line = b"2026-11-24 12:00:00\tINFO\tlistobs::::+\tMeasurementSet Name: x.ms\n"
-    filler = b"2026-11-24 12:00:00\tINFO\tgaincal::::\tnothing here\n" * 3000
-    path = tmp_path / "casa-2.log"
-    path.write_bytes(filler + line + filler + line)
-    with logscan.LogScanner(path) as scanner:
-        window = len(filler) + line.index(b"Measurement") + 5   # ends inside the needle
-        monkeypatch.setattr(scanner, "_find", lambda needle, pos, _f=scanner._find:
-                            _f(needle, pos, window=window))
-        hits = [(h.number, h.raw) for h in scanner.literal_hits(b"MeasurementSet Name")]
-    assert hits == [(3001, line), (6002, line)]

@@ -18,6 +18,7 @@ from qa2docs.answers import format_yes_no, project_proposals
 from qa2docs.facts import Fact, Provenance
 from qa2docs.merge import Proposal
 from qa2docs.models import Project
+from qa2docs.models.layout import README_FIELDS
 
 if TYPE_CHECKING:
     from qa2docs.api import FactSet
@@ -192,8 +193,27 @@ def _flux_consistency(sb: SBLayout, sfs: FactSet, ebs: list[FactSet],
             Proposal("fluxeq.consistent", "comment", comment, evidence)]
 
 
-def _requested(sb: SBLayout) -> dict[str, tuple[str, tuple[Provenance, ...]]]:
-    """Requested rms and beam as README.header.txt gives them (typed once, there)."""
+_REQUESTED = (("proposed_rms", "requested_sensitivity"),
+              ("proposed_beam_size", "requested_resolution"))
+"""README.header field -> SB checklist header element, for the requested rms and beam."""
+
+
+def _requested(sb: SBLayout, ebs: list[FactSet]
+               ) -> dict[str, tuple[str, tuple[Provenance, ...], str | None]]:
+    """Requested rms and beam: as README.header.txt gives them (a reducer typed them),
+    else as the SB's science goal in the ASDMs' SBSummary gives them."""
+    out = _requested_in_readme(sb)
+    goal = _science_goal(ebs)
+    if goal is not None:
+        fact, note = goal
+        for element, text in requested_texts(fact.value).items():
+            if element not in out or out[element][0] == text:  # the README copy of the ASDM's
+                out[element] = (text, fact.provenance, note)
+    return out
+
+
+def _requested_in_readme(sb: SBLayout
+                         ) -> dict[str, tuple[str, tuple[Provenance, ...], str | None]]:
     from qa2docs.checklist_text import read_document
     from qa2docs.errors import Qa2DocsError
 
@@ -204,17 +224,48 @@ def _requested(sb: SBLayout) -> dict[str, tuple[str, tuple[Provenance, ...]]]:
     except Qa2DocsError:
         return {}
     out = {}
-    for field, element in (("proposed_rms", "requested_sensitivity"),
-                           ("proposed_beam_size", "requested_resolution")):
-        value = getattr(doc.model, field)
+    for field, element in _REQUESTED:
+        value = getattr(doc.model, field, None)
         if value:
             prov = (Provenance(extractor="readme", file=sb.readme.name, line=doc.line_of(field),
                                excerpt=value),)
-            out[element] = (value, prov)
+            out[element] = (value, prov, None)
     return out
 
 
-def _reached(requested: dict[str, tuple[str, tuple[Provenance, ...]]], props: list[Proposal],
+def _science_goal(ebs: list[FactSet]) -> tuple[Fact, str | None] | None:
+    """The first EB's ``science_goal`` fact, with a note when another EB's differs."""
+    goals = [(fs.name, fs.facts["science_goal"]) for fs in ebs if "science_goal" in fs.facts]
+    if not goals:
+        return None
+    first = goals[0][1]
+    differ = [name for name, fact in goals[1:]
+              if requested_texts(fact.value) != requested_texts(first.value)]
+    note = (f"the science goal of {', '.join(differ)} differs from {goals[0][0]}'s; "
+            f"{goals[0][0]}'s is used") if differ else None
+    return first, note
+
+
+def requested_texts(goal: dict[str, Any]) -> dict[str, str]:
+    """The SB checklist's requested sensitivity and resolution, written as reducers write
+    them (``2.0 mJy at Rep. Freq. 230.505 GHz``, ``0.6" - 0.9"``), from a ``science_goal``
+    fact value."""
+    given = goal.get("goals", {})
+    out = {}
+    if "sensitivity_goal_jy" in goal:
+        text = given["sensitivityGoal"]
+        if "representative_bandwidth_hz" in goal:
+            text += f" in {given['representativeBandwidth']}"
+        if "representative_frequency_hz" in goal:
+            text += f" at Rep. Freq. {given['representativeFrequency']}"
+        out["requested_sensitivity"] = text
+    lo, hi = goal.get("min_resolution_arcsec"), goal.get("max_resolution_arcsec")
+    if hi:
+        out["requested_resolution"] = f'{lo:g}" - {hi:g}"' if lo else f'{hi:g}"'
+    return out
+
+
+def _reached(requested: dict[str, tuple[str, tuple[Provenance, ...], str | None]], props: list[Proposal],
              bands: list[int], project: Project | None) -> list[Proposal]:
     """'requested sensitivity / resolution reached?' when one achieved value is known."""
     from qa2docs.validation.imaging import judge_beam, judge_rms
@@ -254,9 +305,9 @@ def sb_proposals(sb: SBLayout, sfs: FactSet, ebs: list[FactSet], project: Projec
     if bands:
         props.append(Proposal("bands", "value", ", ".join(str(b) for b in sorted(bands)), provs))
     props += _casa_version(sfs, ebs, "casa_version")
-    requested = _requested(sb)
-    for element, (value, prov) in requested.items():
-        props.append(Proposal(element, "value", value, prov))
+    requested = _requested(sb, ebs)
+    for element, (value, prov, note) in requested.items():
+        props.append(Proposal(element, "value", value, prov, note))
     facts = sfs.facts
     for fact_id, element in _SB_YES_NO.items():
         fact = facts.get(fact_id)
@@ -305,7 +356,29 @@ def readme_proposals(sb: SBLayout, sfs: FactSet, ebs: list[FactSet], project: Pr
     if configs:
         props.append(Proposal("configuration", "value", ", ".join(map(str, configs)), provs))
     props += _casa_version(sfs, ebs, "casa_version")
+    goal = _science_goal(ebs)
+    if goal is not None:
+        fact, note = goal
+        texts = requested_texts(fact.value)
+        form = _readme_form(sb, project)
+        since = {field: first for field, _, first in README_FIELDS}
+        props += [Proposal(field, "value", texts[element], fact.provenance, note)
+                  for field, element in _REQUESTED if element in texts and since[field] <= form]
     return props
+
+
+def _readme_form(sb: SBLayout, project: Project | None) -> int:
+    """The layout (2 or 3) of the SB's README.header: the file's own, else the Cycle's."""
+    from qa2docs.checklist_text import read_document
+    from qa2docs.errors import Qa2DocsError
+    from qa2docs.models.readme_header import ReadmeHeader
+
+    if sb.readme.is_file():
+        try:
+            return read_document(sb.readme, "readme").model.form
+        except Qa2DocsError:
+            pass
+    return ReadmeHeader.form_for_cycle(project.effective_cycle if project else None)
 
 
 def fact_text(fact: Fact | None) -> str:

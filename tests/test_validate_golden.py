@@ -27,6 +27,6 @@ def test_validate_sample_matches_golden(tmp_path, update_golden):
     assert produced == GOLDEN_FILE.read_text(), "validate output changed (pytest --update-golden)"
     counts = {s: sum(1 for f in data["findings"] if f["severity"] == s)
               for s in ("error", "warning", "info")}
-    # what a reducer still has to do after fill: the judgement items, QA2 result, the
-    # requested values (not in the files qa2docs reads), the README's proposed rms and text
-    assert counts == {"error": 13, "warning": 47, "info": 2}
+    # what a reducer still has to do after fill: the judgement items, QA2 result and the
+    # README's text (the requested rms and resolution come from the ASDMs' science goal)
+    assert counts == {"error": 10, "warning": 47, "info": 2}

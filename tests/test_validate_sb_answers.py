@@ -12,7 +12,7 @@ from qa2docs import api
 from qa2docs.extractors.imaging import ImagingExtractor
 from qa2docs.fluxcompare import compare_flux_densities
 from qa2docs.validation.flux import per_eb_fluxes
-from validate_support import README, SB, SB_CHECKLIST, build_filled_sample, edit
+from validate_support import README, SB, SB_CHECKLIST, build_filled_sample, edit, set_line
 
 
 @pytest.fixture(scope="module")
@@ -76,11 +76,25 @@ def test_readme_fields_from_the_files(filled):
     assert "Project title: Hot molecular gas in the infrared-dark core IRAS12345" in readme
 
 
+def test_requested_values_come_from_the_asdm_science_goal(sb):
+    # The ASDMs' SBSummary: sensitivityGoal 2.0 mJy at 230.505 GHz, resolution 0.6-0.9 arcsec
+    text = (sb / SB_CHECKLIST).read_text()
+    assert ("Requested sensitivity (rms, bandwidth, representative frequency): 2.0 mJy at "
+            "Rep. Freq. 230.505 GHz\n") in text
+    assert 'Requested angular resolution: 0.6" - 0.9"\n' in text
+    readme = (sb / README).read_text()
+    assert "Proposed rms: 2.0 mJy at Rep. Freq. 230.505 GHz\n" in readme
+    assert "Proposed beam size" not in readme  # the Cycle 2 form has no such line
+    goal = api.facts(sb / SB / "X66d")["facts"]["science_goal"]
+    assert goal["value"]["sensitivity_goal_jy"] == 0.002
+    assert goal["provenance"][0]["file"] == "uid___A002_Xdd9c61_X66d/SBSummary.xml"
+
+
 def test_requested_values_come_from_the_readme_and_reached_is_judged(sb):
     script = sb / SB / "calibrated" / "scriptForImaging.py"
     lines = script.read_text().splitlines(keepends=True)
     script.write_text("".join(x for x in lines if not x.startswith(("# CO2-1:", "# HC3N24-23:"))))
-    edit(sb / README, "Proposed rms:", "Proposed rms: 0.08 mJy (continuum)")
+    set_line(sb / README, "Proposed rms", "0.08 mJy (continuum)")  # a reducer's own words win
     api.fill(sb)
     text = (sb / SB_CHECKLIST).read_text()
     assert ("Requested sensitivity (rms, bandwidth, representative frequency): 0.08 mJy "
@@ -88,8 +102,10 @@ def test_requested_values_come_from_the_readme_and_reached_is_judged(sb):
     # 0.071 / 0.08 = 0.89 <= 1.10 (Band 6, Cycle 2): reached
     assert "  - requested sensitivity reached?            [x] [ ]\n" in text
     assert "    achieved rms: 0.071 mJy/beam (calibrated.ms.IRAS12345.cont)\n" in text
-    # the Cycle 2 README has no beam line: resolution is not judged
-    assert "  - requested resolution reached?             [ ] [ ]\n" in text
+    # the resolution comes from the ASDMs (the Cycle 2 README has no beam line); the
+    # geometric mean of 0.781" x 0.617" is 0.694", within 0.6"-0.9": reached
+    assert 'Requested angular resolution: 0.6" - 0.9"\n' in text
+    assert "  - requested resolution reached?             [x] [ ]\n" in text
 
 
 def test_sb_table_rows_stand_in_for_ebs_without_fluxscale(corpus_dir):

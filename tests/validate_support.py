@@ -3,6 +3,7 @@ the reports, which take minutes), a "complete" copy that validates clean, and sm
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -76,7 +77,7 @@ def complete_sb(root: Path) -> Path:
     """Finish every document of the filled sample; it then validates without a finding."""
     for name in (X66D, XA12, SB_CHECKLIST):
         complete_checklist(root / name)
-    edit(root / README, "Proposed rms:", "Proposed rms: 2.0 mJy in 1 km/s at 230.505 GHz")
+    set_line(root / README, "Proposed rms", "2.0 mJy in 1 km/s at 230.505 GHz")
     edit(root / README, "Comments from Reducer:\n",
          "Comments from Reducer:\n\nBoth EBs calibrated with the scripts; Titan as flux "
          "calibrator.\n")
@@ -88,6 +89,14 @@ def edit(path: Path, old: str, new: str, count: int = 1) -> None:
     text = path.read_text()
     assert old in text, f"{old!r} not in {path.name}"
     path.write_text(text.replace(old, new, count))
+
+
+def set_line(path: Path, label: str, value: str) -> None:
+    """Give the line ``label: ...`` of a file the value *value*, as a person would."""
+    text = path.read_text()
+    new, n = re.subn(rf"(?m)^{re.escape(label)}:.*$", f"{label}: {value}".rstrip(), text, count=1)
+    assert n == 1, f"no '{label}:' line in {path.name}"
+    path.write_text(new)
 
 
 def validate(root: Path) -> ValidationReport:

@@ -22,6 +22,12 @@ Fact ids and value shapes (all rank 40; times ISO 8601 UTC with tenths, like lis
   a positive value, in mm; only when the table has such rows.
 - ``sb_name`` str: only when the SBSummary row carries a name element (CASA's exportasdm
   writes none).
+- ``science_goal`` {``goals`` {key: text}, and when given ``representative_frequency_hz``,
+  ``sensitivity_goal_jy``, ``representative_bandwidth_hz``, ``min_resolution_arcsec``,
+  ``max_resolution_arcsec``, ``max_pwv_mm``}: the SBSummary ``scienceGoal`` strings
+  (``"sensitivityGoal = 2.0 mJy"``) and the ``maxPWVC`` weather constraint, as the OT wrote
+  them into the SB; the requested sensitivity and resolution of the SB. The ``t.b.d.``
+  placeholders of a simulated ASDM give no fact.
 - ``scan_intents`` [{``scan``, ``intents``, ``start``, ``end``}] (Scan table).
 - ``field_names`` [str] (Field table, extra id).
 """
@@ -48,6 +54,23 @@ MJD_EPOCH = datetime(1858, 11, 17, tzinfo=timezone.utc)
 _BAND = re.compile(r"ALMA_RB_(\d\d)")
 _SB_NAME_KEYS = ("sbName", "schedBlockName", "name")
 _PLACEHOLDER = "t.b.d."
+_GOAL = re.compile(r"^\s*(?P<key>[A-Za-z]\w*)\s*=\s*(?P<value>.*?)\s*$")
+_QUANTITY = re.compile(r"^(?P<number>[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(?P<unit>\S*)$")
+_UNITS = {
+    "frequency": {"hz": 1.0, "khz": 1e3, "mhz": 1e6, "ghz": 1e9, "thz": 1e12},
+    "flux": {"ujy": 1e-6, "µjy": 1e-6, "mjy": 1e-3, "jy": 1.0},
+    "angle": {"arcsec": 1.0, "mas": 1e-3, "arcmin": 60.0, "deg": 3600.0},
+    "length": {"m": 1e3, "mm": 1.0, "um": 1e-3},
+}
+# scienceGoal / weatherConstraint key -> (value key, unit kind)
+_GOAL_QUANTITIES = {
+    "representativeFrequency": ("representative_frequency_hz", "frequency"),
+    "sensitivityGoal": ("sensitivity_goal_jy", "flux"),
+    "representativeBandwidth": ("representative_bandwidth_hz", "frequency"),
+    "minAcceptableAngResolution": ("min_resolution_arcsec", "angle"),
+    "maxAcceptableAngResolution": ("max_resolution_arcsec", "angle"),
+    "maxPWVC": ("max_pwv_mm", "length"),
+}
 
 
 class _TableHandler(ContentHandler):
@@ -114,6 +137,20 @@ def asdm_array(text: str) -> list[str]:
         return tokens
     ndim = int(tokens[0])
     return tokens[1 + ndim:]
+
+
+def asdm_strings(text: str) -> list[str]:
+    """The quoted values of an ASDM string-array cell (``1 2 "a = 1" "b = 2"``)."""
+    return re.findall(r'"([^"]*)"', text)
+
+
+def quantity(text: str, kind: str) -> float | None:
+    """``"230.505 GHz"`` -> 230505000000.0 for *kind* ``frequency`` (None: not that kind)."""
+    m = _QUANTITY.match(text.strip())
+    if not m:
+        return None
+    scale = _UNITS[kind].get(m["unit"].lower())
+    return None if scale is None else float(m["number"]) * scale
 
 
 def uid_to_name(uid: str) -> str:
@@ -298,7 +335,33 @@ class AsdmExtractor(Extractor):
             if row.get(column):
                 yield self._fact("sb_name", row[column], "SBSummary", self._line(row, column),
                                  f"{column}: {row[column]}")
-                return
+                break
+        if rows:
+            yield from self._science_goal(rows[0])
+
+    def _science_goal(self, row: dict[str, Any]) -> Iterator[Fact]:
+        goals: dict[str, str] = {}
+        value: dict[str, Any] = {"goals": goals}
+        excerpts = []
+        for column in ("scienceGoal", "weatherConstraint"):
+            for text in asdm_strings(row.get(column, "")):
+                m = _GOAL.match(text)
+                if m is None or _PLACEHOLDER in text:
+                    continue
+                key, raw = m["key"], m["value"]
+                goals[key] = raw
+                excerpts.append(f'"{text}"')
+                if key in _GOAL_QUANTITIES:
+                    name, kind = _GOAL_QUANTITIES[key]
+                    number = quantity(raw, kind)
+                    if number is None:
+                        self.warn(self._where("SBSummary.xml"), self._line(row, column),
+                                  f"{key}: cannot read {raw!r} as a {kind}")
+                    else:
+                        value[name] = number
+        if len(value) > 1:
+            line = self._line(row, "scienceGoal") or self._line(row, "weatherConstraint")
+            yield self._fact("science_goal", value, "SBSummary", line, " ".join(excerpts))
 
     def _pwv(self) -> Iterator[Fact]:
         rows = self._rows("CalWVR")

@@ -6,8 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from qa2docs.extractors.asdm import AsdmExtractor, array_time_iso, asdm_array, uid_to_name
+from qa2docs.extractors.asdm import (
+    AsdmExtractor, array_time_iso, asdm_array, asdm_strings, quantity, uid_to_name,
+)
 from qa2docs.facts import Fact
+from qa2docs.sb_answers import requested_texts
 
 CORPUS_ASDM = "asdm/uid___A002_Xfb2c11_X3b4"
 
@@ -41,6 +44,7 @@ def test_corpus_asdm(corpus_dir: Path) -> None:
     assert facts["field_names"].value == ["J1517-2422", "J1658+0741", "J1651+0129", "NGC_6240"]
     assert "pwv" not in facts  # the CalWVR table has no rows (no WVR in a simulation)
     assert "sb_name" not in facts  # exportasdm writes no SB name into SBSummary
+    assert "science_goal" not in facts  # "science goal t.b.d.", "weather constraint t.b.d."
     obs = facts["observation"]
     assert obs.rank == 40
     prov = obs.provenance[0]
@@ -184,6 +188,36 @@ def test_entity_declarations_are_refused(tmp_path: Path) -> None:
     assert facts["observer"].value == "O'Brien & co"
 
 
+def summary_row(goals: str, weather: str = '1 1 "maxPWVC = 1.2 mm"') -> str:
+    return (f"<sBSummaryId> SBSummary_0 </sBSummaryId> <scienceGoal> {goals} </scienceGoal> "
+            f"<weatherConstraint> {weather} </weatherConstraint>")
+
+
+def test_science_goal_with_bandwidth_units_and_a_bad_value(tmp_path: Path) -> None:
+    goals = ('1 6 "representativeFrequency = 345796.0 MHz" "sensitivityGoal = 35 uJy" '
+             '"representativeBandwidth = 1.875 GHz" "minAcceptableAngResolution = 0 arcsec" '
+             '"maxAcceptableAngResolution = 120 mas" "dynamicRange = 1.0"')
+    facts, extractor = run(make_asdm(tmp_path, SBSummary=table("SBSummary", [
+        summary_row(goals, '1 1 "maxPWVC = lots"')])))
+    value = facts["science_goal"].value
+    assert value["representative_frequency_hz"] == pytest.approx(345.796e9)
+    assert value["sensitivity_goal_jy"] == pytest.approx(35e-6)
+    assert value["representative_bandwidth_hz"] == pytest.approx(1.875e9)
+    assert (value["min_resolution_arcsec"], value["max_resolution_arcsec"]) == (0.0, 0.12)
+    assert value["goals"]["dynamicRange"] == "1.0" and "max_pwv_mm" not in value
+    assert [(w.line, w.message) for w in extractor.warnings] == [
+        (4, "maxPWVC: cannot read 'lots' as a length")]
+    assert requested_texts(value) == {
+        "requested_sensitivity": "35 uJy in 1.875 GHz at Rep. Freq. 345796.0 MHz",
+        "requested_resolution": '0.12"'}  # min 0: only the upper limit
+
+
+def test_science_goal_placeholders_give_no_fact(tmp_path: Path) -> None:
+    facts, extractor = run(make_asdm(tmp_path, SBSummary=table("SBSummary", [
+        summary_row('1 1 "science goal t.b.d."', '1 1 "weather constraint t.b.d."')])))
+    assert "science_goal" not in facts and extractor.warnings == []
+
+
 def test_helpers() -> None:
     assert array_time_iso(0) == "1858-11-17T00:00:00.0Z"
     assert array_time_iso(5222896236999999488) == "2024-05-20T04:30:37.0Z"
@@ -191,6 +225,9 @@ def test_helpers() -> None:
         "CALIBRATE_BANDPASS", "CALIBRATE_FLUX"]
     assert asdm_array("2 2 2 a b c d") == ["a", "b", "c", "d"]
     assert uid_to_name("uid://A002/Xfb2c11/X3b4") == "uid___A002_Xfb2c11_X3b4"
+    assert asdm_strings('1 2 "a = 1 GHz" "b = 2"') == ["a = 1 GHz", "b = 2"]
+    assert quantity("230.505 GHz", "frequency") == 230.505e9
+    assert quantity("2 mJy", "frequency") is None and quantity("x", "flux") is None
 
 
 SEED = Path(__file__).resolve().parents[2] / "samples" / "seed" / "archive" / "B6_IRAS12345"
@@ -213,3 +250,12 @@ def test_seed_asdms(uid: str, start: str, end: str, n_ant: int, pwv: float) -> N
     assert facts["bands"].value == [6]
     assert facts["pwv"].value == {"median_mm": pwv}
     assert facts["field_names"].value == ["J1751+0939", "Titan", "J1851+0035", "IRAS12345"]
+    goal = facts["science_goal"]
+    assert goal.value == {
+        "goals": {"representativeFrequency": "230.505 GHz",
+                  "minAcceptableAngResolution": "0.6 arcsec",
+                  "maxAcceptableAngResolution": "0.9 arcsec",
+                  "sensitivityGoal": "2.0 mJy", "maxPWVC": "2.058 mm"},
+        "representative_frequency_hz": 230.505e9, "min_resolution_arcsec": 0.6,
+        "max_resolution_arcsec": 0.9, "sensitivity_goal_jy": 0.002, "max_pwv_mm": 2.058}
+    assert (goal.provenance[0].file, goal.provenance[0].line) == (f"{uid}/SBSummary.xml", 3)

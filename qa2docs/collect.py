@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from qa2docs.discover import EBInfo, SBLayout, discover, eb_inputs
+from qa2docs.discover import EBInfo, SBLayout, discover, eb_inputs, find_sb_root
 from qa2docs.errors import ExtractionError, LayoutError
 from qa2docs.extractors.base import ExtractionWarning, Extractor
 from qa2docs.extractors.logscan import LogReader, scan_log
 from qa2docs.extractors.registry import get_extractors
+from qa2docs.factcache import open_cache
 from qa2docs.facts import Fact
 from qa2docs.models.common import ASDM_UID_RE
 from qa2docs.resolve import provenance_json, resolve_facts
@@ -51,7 +52,32 @@ class FactSet:
 def extract_dir(directory: Path, name: str, level: str = "eb") -> FactSet:
     """Run every extractor of *level* on the inputs found in *directory*."""
     extractors = get_extractors()
+    return _extract(directory, name, eb_inputs(directory, extractors, level), extractors)
+
+
+def cached_extract_dir(directory: Path, name: str, level: str = "eb",
+                       root: Path | None = None) -> FactSet:
+    """:func:`extract_dir`, through the fact cache of SB root *root* (none: no cache).
+
+    The result is the same as a fresh extraction's: the cache is used only when every input
+    and the extractors' code are as they were when it was written (:mod:`qa2docs.factcache`).
+    """
+    extractors = get_extractors()
     inputs = eb_inputs(directory, extractors, level)
+    cache = open_cache(root, directory, name, level, inputs, extractors)
+    if cache is not None and (hit := cache.load()) is not None:
+        log.debug("facts of %s from %s", directory, cache.path)
+        return FactSet(hit.name, hit.facts, hit.all_facts, hit.warnings,
+                       [Path(p) for p in hit.inputs])
+    result = _extract(directory, name, inputs, extractors)
+    if cache is not None:
+        cache.save(result)
+    return result
+
+
+def _extract(directory: Path, name: str, inputs: list[tuple[type[Extractor], Path]],
+             extractors: dict[str, type[Extractor]]) -> FactSet:
+    """Run the extractors on *inputs* (found in *directory*) and resolve their facts."""
     facts: list[Fact] = []
     warnings: list[ExtractionWarning] = []
     # Extractors that read a whole folder (plots) get the folder once, when it has any of
@@ -109,13 +135,13 @@ def _scan_shared_logs(extractors: list[tuple[Extractor, Path]]
 
 
 def eb_facts(eb: EBInfo) -> FactSet:
-    """The facts of one EB dir."""
-    return extract_dir(eb.dir, eb.uid, "eb")
+    """The facts of one EB dir (cached in its SB root's ``.qa2docs/``)."""
+    return cached_extract_dir(eb.dir, eb.uid, "eb", _sb_root(eb.dir))
 
 
 def sb_facts(sb: SBLayout) -> FactSet:
     """The facts of the SB work dir's ``calibrated`` folder (flux equalisation, imaging)."""
-    return extract_dir(sb.calibrated, sb.name, "sb")
+    return cached_extract_dir(sb.calibrated, sb.name, "sb", sb.root)
 
 
 def facts(path: Path | str) -> dict[str, Any]:
@@ -137,6 +163,13 @@ def _has_sb_root(path: Path) -> bool:
         return True
     except LayoutError:
         return False
+
+
+def _sb_root(path: Path) -> Path | None:
+    try:
+        return find_sb_root(path)
+    except LayoutError:
+        return None
 
 
 def _is_eb_dir(path: Path) -> bool:

@@ -7,7 +7,9 @@ An SB root is skipped when nothing it is made from changed since its reports wer
 its checklists, qa2docs.yaml and README.header.txt, every input file an extractor reads in
 its EB dirs, and the entries of ``calibrated/``. Their mtimes (and the reports') are kept
 in ``<SB root>/.qa2docs/batch.json`` after each run. One failing SB root is reported and
-the others go on. ``jobs > 1`` spreads the SB roots over a process pool.
+the others go on. ``jobs > 1`` spreads the SB roots over a process pool; a dask.distributed
+scheduler address (``tcp://host:8786``, the optional ``dask`` extra) spreads them over the
+scheduler's workers instead, which must have qa2docs installed and see the same paths.
 """
 
 from __future__ import annotations
@@ -131,11 +133,12 @@ def sb_roots(top: Path | str) -> list[Path]:
 
 
 def run_batch(roots: Iterable[Path], jobs: int = 1, html: bool = True, pdf: bool = True,
-              force: bool = False, on_done: Callable[[Outcome], None] | None = None
-              ) -> list[Outcome]:
+              force: bool = False, on_done: Callable[[Outcome], None] | None = None,
+              dask_address: str | None = None) -> list[Outcome]:
     """Regenerate the reports of every SB root in *roots* (see :func:`sb_roots`), *jobs* at
-    a time; *on_done* is called as each one ends. Returns the outcomes sorted by root."""
-    roots = list(roots)
+    a time, or on the workers of the dask scheduler at *dask_address*; *on_done* is called
+    as each one ends. Returns the outcomes sorted by root."""
+    roots = [Path(root).resolve() for root in roots]
     outcomes: list[Outcome] = []
 
     def done(outcome: Outcome) -> None:
@@ -143,7 +146,9 @@ def run_batch(roots: Iterable[Path], jobs: int = 1, html: bool = True, pdf: bool
         if on_done:
             on_done(outcome)
 
-    if jobs <= 1 or len(roots) <= 1:
+    if dask_address:
+        _run_on_dask(dask_address, roots, (html, pdf, force), done)
+    elif jobs <= 1 or len(roots) <= 1:
         for root in roots:
             done(regenerate(root, html, pdf, force))
     else:
@@ -152,3 +157,35 @@ def run_batch(roots: Iterable[Path], jobs: int = 1, html: bool = True, pdf: bool
             for future in as_completed(futures):
                 done(future.result())
     return sorted(outcomes, key=lambda o: o.root)
+
+
+DASK_TIMEOUT_S = 10.0
+"""How long to wait for the dask scheduler to answer ($QA2DOCS_DASK_TIMEOUT overrides)."""
+
+
+def _run_on_dask(address: str, roots: list[Path], args: tuple[bool, bool, bool],
+                 done: Callable[[Outcome], None]) -> None:
+    """One task per SB root on the scheduler's workers; *done* as each one ends."""
+    try:
+        from distributed import Client, as_completed as dask_completed
+    except ImportError:
+        raise Qa2DocsError("--dask needs dask.distributed: pip install 'qa2docs[dask]'") from None
+    try:
+        timeout = float(os.environ.get("QA2DOCS_DASK_TIMEOUT", DASK_TIMEOUT_S))
+    except ValueError:
+        raise Qa2DocsError("QA2DOCS_DASK_TIMEOUT must be a number of seconds") from None
+    try:
+        client = Client(address, timeout=f"{timeout}s", set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as err:
+        raise Qa2DocsError(f"cannot reach the dask scheduler at {address}: {err}") from None
+    with client:
+        # pure=False: a root regenerated earlier must be looked at again, not taken from
+        # the scheduler's memory of an earlier run.
+        futures = client.map(regenerate, roots, *([a] * len(roots) for a in args), pure=False)
+        root_of = {future.key: root for future, root in zip(futures, roots)}
+        for future in dask_completed(futures, loop=client.loop):
+            try:
+                done(future.result())
+            except Exception as err:  # the worker died or could not unpickle the task
+                done(Outcome(root_of[future.key], "failed",
+                             f"dask worker: {type(err).__name__}: {err}"))

@@ -125,6 +125,37 @@ def test_no_sb_root_and_not_a_folder(tmp_path):
     assert proc.stderr == f"qa2docs: error: {tmp_path / 'nope'}: not a folder\n"
 
 
-def test_help_says_dask_is_not_there():
-    proc = run_cli("batch", "--help")
-    assert "--dask" in proc.stdout and "not implemented" in proc.stdout
+@pytest.fixture(scope="module")
+def scheduler():
+    """A dask scheduler on a loopback TCP port with one worker thread in this process."""
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                                  protocol="tcp://", host="127.0.0.1",
+                                  dashboard_address=None) as cluster:
+        yield cluster.scheduler_address
+
+
+def test_dask_runs_every_sb_root_on_the_scheduler(tree, tmp_path, scheduler):
+    top = tmp_path / "top"
+    shutil.copytree(tree, top, symlinks=True)
+    for name in ("A", "B"):
+        shutil.rmtree(top / "good" / name / "qa2", ignore_errors=True)
+        state_path(top / "good" / name).unlink(missing_ok=True)
+    proc = run_cli("batch", str(top), "--dask", scheduler, "--html", check=1)
+    assert _summary(proc) == (2, 0, 1, 3)
+    assert proc.stderr.splitlines() == [
+        f"qa2docs: failed: {top / 'bad'}: no EB directories under "
+        f"{top / 'bad' / 'X'}; nothing to report"]
+    for name in ("A", "B"):
+        assert sorted(p.name for p in (top / "good" / name / "qa2").iterdir()) == HTML
+    # incremental on dask too: nothing changed, nothing is regenerated
+    again = run_cli("batch", str(top / "good"), "--dask", scheduler, "--html")
+    assert _summary(again) == (0, 2, 0, 2)
+
+
+def test_dask_scheduler_that_does_not_answer(tree, monkeypatch):
+    monkeypatch.setenv("QA2DOCS_DASK_TIMEOUT", "1")
+    proc = run_cli("batch", str(tree / "good"), "--dask", "tcp://127.0.0.1:9", check=2)
+    assert proc.stderr.startswith(
+        "qa2docs: error: cannot reach the dask scheduler at tcp://127.0.0.1:9: ")
+    assert len(proc.stderr.splitlines()) == 1

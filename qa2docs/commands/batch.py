@@ -15,19 +15,24 @@ import click
 @click.option("--html", "html", is_flag=True, help="Only the HTML reports.")
 @click.option("--pdf", "pdf", is_flag=True, help="Only the PDF reports.")
 @click.option("--force", is_flag=True, help="Regenerate even the SB roots that are up to date.")
-def batch(root, jobs, html, pdf, force):
+@click.option("--dask", "dask_address", metavar="ADDRESS",
+              help="Run on the workers of this dask.distributed scheduler (tcp://host:8786) "
+                   "instead of --jobs; needs pip install 'qa2docs[dask]', and the workers "
+                   "must see the same paths. $QA2DOCS_DASK_TIMEOUT: seconds to wait for "
+                   "the scheduler (default 10).")
+def batch(root, jobs, html, pdf, force, dask_address):
     """Regenerate the QA2 reports of every SB root (folder with qa2docs.yaml) under ROOT.
 
     Incremental: an SB root whose checklists, qa2docs.yaml, README.header.txt, EB input
     files and calibrated/ entries did not change since its last batch run (mtimes kept in
     <SB root>/.qa2docs/batch.json) and whose reports are still there is skipped. A failing
     SB root is reported in one line and the others go on; the exit status is 1 if any
-    failed. A progress bar is shown on a terminal. (The DESIGN's --dask ADDRESS option is
-    not implemented: use --jobs.)
+    failed. A progress bar is shown on a terminal.
 
     \b
-    Example:
+    Examples:
         qa2docs batch /analysis/me --jobs 4
+        qa2docs batch /analysis --dask tcp://scheduler:8786
     """
     from qa2docs.batch import run_batch, sb_roots
 
@@ -56,9 +61,9 @@ def batch(root, jobs, html, pdf, force):
                 progress.console.print(f"{outcome.status}: {outcome.root.name}")
                 progress.advance(task)
 
-            outcomes = run_batch(roots, jobs, html, pdf, force, on_done)
+            outcomes = run_batch(roots, jobs, html, pdf, force, on_done, dask_address)
     else:
-        outcomes = run_batch(roots, jobs, html, pdf, force, report_failure)
+        outcomes = run_batch(roots, jobs, html, pdf, force, report_failure, dask_address)
     for line in failed:
         click.echo(line, err=True)
     counts = {s: sum(1 for o in outcomes if o.status == s)

@@ -1,11 +1,11 @@
 """The ``calscript`` extractor: facts from an ALMA ``*.ms.scriptForCalibration.py``.
 
-Calibration scripts are Python 2 (casapy 4.x, ``print 'x'``) or Python 3 (CASA 5/6), so the
-whole file is never ``ast.parse``-d: ``tokenize`` finds the calls and each call's argument text
-alone is parsed; literal keyword values come from ``ast.literal_eval``, other values keep their
-source text (:class:`Expr`). ``step_title = {...}`` is read with ``ast.literal_eval`` and every
-call is mapped to its ``mystep = N`` block. Commented-out calls do not count (tokenize drops
-comments); comments are read only as the explanation written above a ``flagdata`` call.
+Calibration scripts are Python 2 (casapy 4.x, ``print 'x'``) or Python 3 (CASA 5/6); the
+shared reader :mod:`qa2docs.extractors.pyscript` finds the calls (indentation ignored) and
+parses each call's arguments alone: literal values are kept, other values keep their source
+text (:class:`Expr`). ``step_title = {...}`` is read with ``ast.literal_eval`` and every call
+is mapped to its ``mystep = N`` block. Commented-out calls do not count; comments are read
+only as the explanation written above a ``flagdata`` call and after a ``field`` selection.
 
 Fact ids produced (all rank 30; yes/no items are bool):
 
@@ -37,18 +37,17 @@ with the step list as provenance; an incomplete script gives nothing for absent 
 from __future__ import annotations
 
 import ast
-import io
-import keyword
 import re
 import textwrap
 import tokenize
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from qa2docs.errors import ExtractionError
 from qa2docs.extractors.base import Extractor
+from qa2docs.extractors.pyscript import Arg, NotLiteral, PyScript, closing, read_text
+from qa2docs.extractors.pyscript import Call as PyCall
 from qa2docs.facts import Fact, make_fact
 
 RANK = 30
@@ -160,84 +159,40 @@ class CalScript:
 
 
 def read_script(text: str, warn: Callable[[int | None, str], None]) -> CalScript:
-    """Tokenize a calibration script's text into calls, steps and comments."""
-    lines = io.StringIO(text, newline=None).readlines()
-    # Indentation is never needed (steps are mapped by line ranges), and dropping it means a
+    """Read a calibration script's text into calls, steps and comments."""
+    # Indentation is never needed (steps are mapped by line ranges), and ignoring it means a
     # Python 2 file with inconsistent indentation cannot stop the tokenizer.
-    flat = [ln.lstrip(" \t\f") for ln in lines]
-    feed = iter(flat)
-    tokens: list[tokenize.TokenInfo] = []
-    truncated = False
-    try:
-        for tok in tokenize.generate_tokens(lambda: next(feed, "")):
-            tokens.append(tok)
-    except tokenize.TokenError as err:
-        where = err.args[1][0] if len(err.args) > 1 else len(lines)
-        warn(where, f"file ends inside an unfinished statement ({err.args[0]}); truncated?")
-        truncated = True
-    except SyntaxError as err:  # IndentationError and friends; kept tokens still count
-        warn(err.lineno, f"tokenizer stopped: {err.msg}")
-        truncated = True
-    comments = {t.start[0]: t.string for t in tokens if t.type == tokenize.COMMENT}
-    sig = [t for t in tokens if t.type not in (tokenize.COMMENT, tokenize.NL, tokenize.INDENT,
-                                               tokenize.DEDENT, tokenize.ENDMARKER)]
-    script = CalScript(lines=lines, calls=[], comments=comments, truncated=truncated)
-    _find_steps(script, sig, flat, warn)
-    _find_calls(script, sig, flat, warn)
+    source = PyScript(text, indentation=False)
+    script = CalScript(lines=source.lines, calls=[], comments=source.comments)
+    for problem in source.problems:
+        if problem.at_end:
+            warn(problem.line, f"file ends inside an unfinished statement ({problem.message}); "
+                               "truncated?")
+        else:
+            warn(problem.line, f"tokenizer: {problem.message}; line skipped")
+        script.truncated = True
+    _find_steps(script, source, warn)
+    _find_calls(script, source, warn)
     return script
 
 
-def _slice(flat: list[str], start: tuple[int, int], end: tuple[int, int]) -> str:
-    (r0, c0), (r1, c1) = start, end
-    if r0 == r1:
-        return flat[r0 - 1][c0:c1]
-    return flat[r0 - 1][c0:] + "".join(flat[r0:r1 - 1]) + flat[r1 - 1][:c1]
-
-
-def _closing(sig: list[tokenize.TokenInfo], i: int) -> int | None:
-    """Index of the bracket closing the one at *i*, or None when the file ends first."""
-    depth = 0
-    for j in range(i, len(sig)):
-        if sig[j].type == tokenize.OP:
-            if sig[j].string in "([{":
-                depth += 1
-            elif sig[j].string in ")]}":
-                depth -= 1
-                if depth == 0:
-                    return j
-    return None
-
-
-def _starts_statement(sig: list[tokenize.TokenInfo], i: int) -> bool:
-    return i == 0 or sig[i - 1].type == tokenize.NEWLINE or sig[i - 1].string == ";"
-
-
-def _find_steps(script: CalScript, sig: list[tokenize.TokenInfo], flat: list[str],
+def _find_steps(script: CalScript, source: PyScript,
                 warn: Callable[[int | None, str], None]) -> None:
-    for i, tok in enumerate(sig[:-2]):
-        if tok.type != tokenize.NAME or not _starts_statement(sig, i) or sig[i + 1].string != "=":
-            continue
-        if tok.string == "mystep" and sig[i + 2].type == tokenize.NUMBER:
-            number = int(sig[i + 2].string)
-            if number in script.step_lines:
-                warn(tok.start[0], f"step {number} appears twice (first at line "
-                                   f"{script.step_lines[number]}); calls go to the later one")
-            script.step_lines[number] = tok.start[0]
-        elif tok.string == "step_title" and sig[i + 2].string == "{":
-            end = _closing(sig, i + 2)
-            if end is None:
-                warn(tok.start[0], "step_title is not closed")
+    for statement in source.statements:
+        sig = statement.tokens
+        for i in statement.starts():
+            tok = sig[i]
+            if tok.type != tokenize.NAME or i + 2 >= len(sig) or sig[i + 1].string != "=":
                 continue
-            try:
-                titles = ast.literal_eval(_slice(flat, sig[i + 2].start, sig[end].end))
-            except (ValueError, SyntaxError) as err:
-                warn(tok.start[0], f"step_title is not a literal dict: {err}")
-                continue
-            if not isinstance(titles, dict) or not all(isinstance(k, int) for k in titles):
-                warn(tok.start[0], "step_title is not a dict of step numbers")
-                continue
-            script.step_title = {k: str(v) for k, v in sorted(titles.items())}
-            script.step_title_span = (tok.start[0], sig[end].end[0])
+            if (tok.string == "mystep" and sig[i + 2].type == tokenize.NUMBER
+                    and sig[i + 2].string.isdigit()):
+                number = int(sig[i + 2].string)
+                if number in script.step_lines:
+                    warn(tok.start[0], f"step {number} appears twice (first at line "
+                                       f"{script.step_lines[number]}); calls go to the later one")
+                script.step_lines[number] = tok.start[0]
+            elif tok.string == "step_title" and sig[i + 2].string == "{":
+                _read_step_title(script, source, sig, i, warn)
     if script.step_title is not None:
         missing = [n for n in script.step_title if n not in script.step_lines]
         if missing and not script.truncated:
@@ -245,6 +200,26 @@ def _find_steps(script: CalScript, sig: list[tokenize.TokenInfo], flat: list[str
                        "of step_title")
         elif missing:
             warn(None, f"step(s) {', '.join(map(str, missing))} of step_title not reached")
+
+
+def _read_step_title(script: CalScript, source: PyScript, sig: list[tokenize.TokenInfo], i: int,
+                     warn: Callable[[int | None, str], None]) -> None:
+    """``step_title = {...}`` at token *i*, read with ``ast.literal_eval``."""
+    line = sig[i].start[0]
+    end = closing(sig, i + 2)
+    if end is None:
+        warn(line, "step_title is not closed")
+        return
+    try:
+        titles = ast.literal_eval(source.text(sig[i + 2].start, sig[end].end))
+    except (ValueError, SyntaxError) as err:
+        warn(line, f"step_title is not a literal dict: {err}")
+        return
+    if not isinstance(titles, dict) or not all(isinstance(k, int) for k in titles):
+        warn(line, "step_title is not a dict of step numbers")
+        return
+    script.step_title = {k: str(v) for k, v in sorted(titles.items())}
+    script.step_title_span = (line, sig[end].end[0])
 
 
 def _step_of(script: CalScript, line: int) -> int | None:
@@ -255,63 +230,38 @@ def _step_of(script: CalScript, line: int) -> int | None:
     return best[0] if best else None
 
 
-def _find_calls(script: CalScript, sig: list[tokenize.TokenInfo], flat: list[str],
+def _find_calls(script: CalScript, source: PyScript,
                 warn: Callable[[int | None, str], None]) -> None:
-    i = 0
-    while i < len(sig):
-        tok = sig[i]
-        is_name_start = (tok.type == tokenize.NAME and not keyword.iskeyword(tok.string)
-                         and not (i > 0 and sig[i - 1].string in (".", "def", "class")))
-        if not is_name_start:
-            i += 1
-            continue
-        name, j = tok.string, i
-        while j + 2 < len(sig) and sig[j + 1].string == "." and sig[j + 2].type == tokenize.NAME:
-            name += "." + sig[j + 2].string
-            j += 2
-        if j + 1 < len(sig) and sig[j + 1].string == "(":
-            close = _closing(sig, j + 1)
-            if close is None:
-                warn(tok.start[0], f"call {name}( is not closed before the end of the file")
-                script.truncated = True
-            else:
-                script.calls.append(_make_call(script, name, tok, sig[j + 1], sig[close], flat,
-                                               warn))
-        i = j + 1
+    for found in source.calls:
+        if found.closed:
+            script.calls.append(_make_call(script, found, warn))
+        else:
+            warn(found.line, f"call {found.name}( is not closed before the end of the file")
+            script.truncated = True
 
 
-def _literal(node: ast.expr, source: str) -> Any:
-    if isinstance(node, ast.Name) and node.id in ("T", "F"):  # casapy's True/False
-        return node.id == "T"
+def _literal(arg: Arg) -> Any:
     try:
-        return ast.literal_eval(node)
-    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-        return Expr(ast.get_source_segment(source, node) or "")
+        return arg.value()
+    except NotLiteral:
+        return Expr(arg.source)
 
 
-def _make_call(script: CalScript, name: str, first: tokenize.TokenInfo,
-               open_tok: tokenize.TokenInfo, close_tok: tokenize.TokenInfo, flat: list[str],
+def _make_call(script: CalScript, found: PyCall,
                warn: Callable[[int | None, str], None]) -> Call:
-    line, end_line = first.start[0], close_tok.end[0]
-    excerpt = textwrap.dedent("".join(script.lines[line - 1:end_line])).rstrip()
-    call = Call(name=name, line=line, end_line=end_line, excerpt=excerpt,
-                step=_step_of(script, line))
-    source = "f" + _slice(flat, open_tok.start, close_tok.end)
-    try:
-        with warnings.catch_warnings():  # Python 2 strings hold escapes like '\(' freely
-            warnings.simplefilter("ignore")
-            node = ast.parse(source, mode="eval").body
-    except SyntaxError as err:
+    excerpt = textwrap.dedent("".join(script.lines[found.line - 1:found.end_line])).rstrip()
+    call = Call(name=found.name, line=found.line, end_line=found.end_line, excerpt=excerpt,
+                step=_step_of(script, found.line))
+    arguments = found.arguments
+    if arguments is None:
         if call.task in RELEVANT_CALLS:
-            warn(line, f"cannot parse the arguments of {name}: {err.msg}")
+            warn(call.line, f"cannot parse the arguments of {call.name}: {found.error}")
             script.unparsed = True
         return call
-    assert isinstance(node, ast.Call)
-    call.args = [_literal(a, source) for a in node.args]
-    for kw in node.keywords:
-        if kw.arg is not None:
-            call.kwargs[kw.arg] = _literal(kw.value, source)
-            call.kw_lines[kw.arg] = open_tok.start[0] + (kw.value.end_lineno or 1) - 1
+    call.args = [_literal(a) for a in arguments.positional]
+    for key, arg in arguments.keywords.items():
+        call.kwargs[key] = _literal(arg)
+        call.kw_lines[key] = arg.line
     call.parsed = True
     return call
 
@@ -326,13 +276,9 @@ class CalScriptExtractor(Extractor):
     def extract(self, path: Path) -> Iterator[Fact]:
         """Yield the calibration facts of one script (see the module docstring)."""
         try:
-            raw = Path(path).read_bytes()
+            text = read_text(path)
         except OSError as err:
             raise ExtractionError(path, None, f"cannot read calibration script: {err}") from err
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            text = raw.decode("latin-1")
         if not text.strip():
             self.warn(path, None, "calibration script is empty")
             return

@@ -1,12 +1,14 @@
 """SB-level inputs: scriptForImaging.py, scriptForFluxCalibration.py, allFluxes.txt,
 scriptForPI.py and README headers.
 
-The scripts are casapy (Python 2) or Python 3, so a file is never parsed whole: tokenize finds
-each task call, and ast reads that call's argument text alone. Plain literal assignments seen
-earlier in the file (``thems = 'x.ms'``, ``v2 = '156.66GHz'``) resolve variable arguments; a
-name later bound to anything else (loop variable, expression) is unresolved, and its
-expression text is kept under ``unresolved`` instead of guessed. ``T``/``F`` are casapy's
-True/False. A value "no" (False) is given only for a script read completely.
+The scripts are casapy (Python 2) or Python 3, so a file is never parsed whole: the shared
+reader :mod:`qa2docs.extractors.pyscript` finds each task call (a task called inside another
+task's arguments is part of that call) and parses its arguments alone. Plain literal
+assignments seen earlier in the file (``thems = 'x.ms'``, ``v2 = '156.66GHz'``) resolve
+variable arguments; a name later bound to anything else (loop variable, expression) is
+unresolved, and its expression text is kept under ``unresolved`` instead of guessed.
+``T``/``F`` are casapy's True/False. A value "no" (False) is given only for a script read
+completely.
 
 Fact ids and value shapes (rank 30 for scripts, 20 for allFluxes.txt and READMEs):
 
@@ -71,17 +73,16 @@ free text, verbatim) and ``readme.achieved`` ([{``what``, ``value``, ``line``}] 
 
 from __future__ import annotations
 
-import ast
 import re
-import tokenize
-import warnings
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Mapping
 
 from qa2docs.errors import ExtractionError
 from qa2docs.extractors.base import Extractor
+from qa2docs.extractors.pyscript import NotLiteral, Problem, PyScript, read_text
+from qa2docs.extractors.pyscript import Call as PyCall
 from qa2docs.facts import Fact, Provenance, make_fact
 
 RANK_SCRIPT = 30
@@ -103,11 +104,6 @@ IMAGE_KEYS = ("imagename", "vis", "field", "spw", "specmode", "weighting", "robu
               "imsize", "threshold", "niter", "mask", "nterms", "restfreq", "width", "start",
               "nchan", "interactive")
 CUBE_MODES = frozenset({"cube", "cubedata", "cubesource", "channel", "velocity", "frequency"})
-CONSTANT_NAMES = {"T": True, "F": False, "True": True, "False": False, "None": None}
-AUGMENTED = frozenset({"+=", "-=", "*=", "/=", "//=", "%=", "**=", ">>=", "<<=", "&=", "^=",
-                       "|=", "@=", ":="})
-SKIPPED_TOKENS = frozenset({tokenize.COMMENT, tokenize.NL, tokenize.INDENT, tokenize.DEDENT,
-                            tokenize.ENCODING})
 
 UID = re.compile(r"uid___[0-9A-Za-z]+_[0-9A-Za-z]+_[0-9A-Za-z]+")
 # Version checks (code, so "commented out" when behind a '#') and a version note (a comment).
@@ -143,10 +139,6 @@ README_LINE = re.compile(r"^(?P<label>[A-Za-z0-9 ]+?)\s*:\s?(?P<value>.*)$")
 ACHIEVED = re.compile(r"^\s*Achieved\b(?P<what>[^:]*):\s*(?P<value>\S.*?)\s*$")
 
 
-class _Unresolved(Exception):
-    """An argument that is not a literal (or a name bound to one)."""
-
-
 @dataclass
 class Call:
     """One task call found in a script, with its arguments read as far as possible."""
@@ -167,11 +159,26 @@ class Script:
     """A CASA script (Python 2 or 3) read call by call, never parsed whole."""
 
     def __init__(self, text: str, tasks: frozenset[str] = TASKS):
-        self.lines = text.splitlines(keepends=True)
+        source = PyScript(text)
+        self.lines = source.lines
         self.calls: list[Call] = []
         self.problems: list[tuple[int | None, str]] = []
-        self._env: dict[str, Any] = {}
-        self._scan(tasks)
+        unclosed: list[PyCall] = []
+        for statement, names in source.walk():
+            # A task called inside another task's arguments is part of that call.
+            for found in statement.calls:
+                if found.name not in tasks or found.within(tasks):
+                    continue
+                if found.closed:
+                    self.calls.append(self._read_call(found, names))
+                else:
+                    unclosed.append(found)
+            if statement.problem is not None:
+                self._problem(statement.problem)
+            if statement.problem is not None or statement is source.statements[-1]:
+                self.problems += [(c.line, f"{c.name}() call at line {c.line} is not closed")
+                                  for c in unclosed]
+                unclosed = []
 
     @property
     def complete(self) -> bool:
@@ -182,169 +189,28 @@ class Script:
         """The calls to any of *tasks*, in file order."""
         return [c for c in self.calls if c.task in tasks]
 
-    def _tokens(self) -> Iterator[tokenize.TokenInfo | None]:
-        # On a tokenizer error, note it, yield None (the caller drops what is open) and
-        # restart on the next line, so one bad line does not hide the rest of the file.
-        base = 0
-        while base < len(self.lines):
-            chunk = iter(self.lines[base:])
+    def _problem(self, problem: Problem) -> None:
+        message = problem.message
+        if problem.line > len(self.lines):
+            message += " (file truncated?)"
+        self.problems.append((min(problem.line, len(self.lines)), message))
+
+    def _read_call(self, found: PyCall, names: Mapping[str, Any]) -> Call:
+        call = Call(found.name, found.line, found.end_line, found.source)
+        arguments = found.arguments
+        if arguments is None:
+            self.problems.append((call.line, f"cannot read the arguments of {call.task}(): "
+                                             f"{found.error}"))
+            call.unresolved["*"] = found.arg_text.strip()
+            return call
+        named = list(zip(POSITIONAL.get(call.task, ()), arguments.positional))
+        named += list(arguments.keywords.items())
+        for name, arg in named:
             try:
-                for tok in tokenize.generate_tokens(lambda: next(chunk, "")):
-                    if base:
-                        tok = tok._replace(start=(tok.start[0] + base, tok.start[1]),
-                                           end=(tok.end[0] + base, tok.end[1]))
-                    yield tok
-                return
-            except (tokenize.TokenError, SyntaxError) as err:
-                if isinstance(err, tokenize.TokenError):
-                    row = base + err.args[1][0]
-                    message = str(err.args[0])
-                else:
-                    row = base + (err.lineno or 1)
-                    message = err.msg
-                if row > len(self.lines):
-                    message += " (file truncated?)"
-                self.problems.append((min(row, len(self.lines)), message))
-                yield None
-                base = max(row, base + 1)
-
-    def _scan(self, tasks: frozenset[str]) -> None:
-        prev: tokenize.TokenInfo | None = None
-        prev2: tokenize.TokenInfo | None = None
-        opening: tuple[str, tuple[int, int], tuple[int, int]] | None = None
-        depth = 0
-        logical: list[tokenize.TokenInfo] = []
-        for tok in self._tokens():
-            if tok is None:
-                if opening:
-                    self.problems.append((opening[1][0], f"{opening[0]}() call at line "
-                                          f"{opening[1][0]} is not closed"))
-                opening, logical, prev, prev2 = None, [], None, None
-                continue
-            if tok.type in SKIPPED_TOKENS:
-                continue
-            if tok.type in (tokenize.NEWLINE, tokenize.ENDMARKER):
-                self._assignment(logical)
-                logical, prev, prev2 = [], None, None
-                continue
-            logical.append(tok)
-            if opening is not None:
-                if tok.type == tokenize.OP and tok.string == "(":
-                    depth += 1
-                elif tok.type == tokenize.OP and tok.string == ")":
-                    depth -= 1
-                    if depth == 0:
-                        self._finish(opening, tok)
-                        opening = None
-            elif (tok.type == tokenize.OP and tok.string == "(" and prev is not None
-                  and prev.type == tokenize.NAME and prev.string in tasks
-                  and not (prev2 is not None and prev2.string in (".", "def"))):
-                opening, depth = (prev.string, prev.start, tok.end), 1
-            prev2, prev = prev, tok
-
-    def _slice(self, start: tuple[int, int], end: tuple[int, int]) -> str:
-        (r1, c1), (r2, c2) = start, end
-        if r1 == r2:
-            return self.lines[r1 - 1][c1:c2]
-        return self.lines[r1 - 1][c1:] + "".join(self.lines[r1:r2 - 1]) + self.lines[r2 - 1][:c2]
-
-    def _finish(self, opening: tuple[str, tuple[int, int], tuple[int, int]],
-                close: tokenize.TokenInfo) -> None:
-        task, start, after_paren = opening
-        call = Call(task, start[0], close.end[0], self._slice(start, close.end))
-        self.calls.append(call)
-        arg_text = self._slice(after_paren, close.start)
-        try:
-            node = _parse(f"_f({arg_text}\n)")
-        except SyntaxError as err:
-            self.problems.append((call.line, f"cannot read the arguments of {task}(): {err.msg}"))
-            call.unresolved["*"] = arg_text.strip()
-            return
-        assert isinstance(node, ast.Call)
-        named = list(zip(POSITIONAL.get(task, ()), node.args))
-        named += [(kw.arg, kw.value) for kw in node.keywords if kw.arg is not None]
-        for name, value in named:
-            try:
-                call.args[name] = _evaluate(value, self._env)
-            except _Unresolved:
-                call.unresolved[name] = ast.get_source_segment(f"_f({arg_text}\n)", value) or ""
-
-    def _assignment(self, tokens: list[tokenize.TokenInfo]) -> None:
-        """Track ``name = literal``; any other binding of a name makes it unresolved."""
-        if not tokens:
-            return
-        if tokens[0].string == "for":
-            for tok in tokens[1:]:
-                if tok.string == "in":
-                    break
-                if tok.type == tokenize.NAME:
-                    self._env.pop(tok.string, None)
-            return
-        depth = 0
-        for i, tok in enumerate(tokens):
-            if tok.type != tokenize.OP:
-                continue
-            if tok.string in "([{":
-                depth += 1
-            elif tok.string in ")]}":
-                depth -= 1
-            elif depth == 0 and tok.string in AUGMENTED:
-                self._env.pop(tokens[0].string, None)
-                return
-            elif depth == 0 and tok.string == "=":
-                break
-        else:
-            return
-        targets = tokens[:i]
-        if len(targets) == 1 and targets[0].type == tokenize.NAME and i + 1 < len(tokens):
-            expr = self._slice(tokens[i + 1].start, tokens[-1].end)
-            try:
-                self._env[targets[0].string] = _evaluate(_parse(f"(\n{expr}\n)"), self._env)
-                return
-            except (SyntaxError, _Unresolved):
-                pass
-        for tok in targets:
-            if tok.type == tokenize.NAME:
-                self._env.pop(tok.string, None)
-
-
-def _parse(source: str) -> ast.expr:
-    """The expression *source*; warnings (invalid escapes in Python 2 strings) are not ours."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return ast.parse(source, mode="eval").body
-
-
-def _evaluate(node: ast.AST, env: dict[str, Any]) -> Any:
-    """The value of a literal expression; names resolve through *env* and casapy's T/F."""
-    if isinstance(node, ast.Constant):
-        return node.value
-    if (isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd))
-            and isinstance(node.operand, ast.Constant)
-            and isinstance(node.operand.value, (int, float))
-            and not isinstance(node.operand.value, bool)):
-        return -node.operand.value if isinstance(node.op, ast.USub) else node.operand.value
-    if isinstance(node, (ast.List, ast.Tuple)):
-        return [_evaluate(e, env) for e in node.elts]
-    if isinstance(node, ast.Dict) and None not in node.keys:
-        return {_evaluate(k, env): _evaluate(v, env) for k, v in zip(node.keys, node.values)}
-    if isinstance(node, ast.Name):
-        if node.id in CONSTANT_NAMES:
-            return CONSTANT_NAMES[node.id]
-        if node.id in env:
-            return env[node.id]
-    raise _Unresolved
-
-
-def _read_text(path: Path) -> str:
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise ExtractionError(path, None, f"cannot read file: {err.strerror or err}") from err
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")
+                call.args[name] = arg.value(names)
+            except NotLiteral:
+                call.unresolved[name] = arg.source
+        return call
 
 
 def _kind(name: str) -> str | None:
@@ -379,7 +245,10 @@ class ImagingExtractor(Extractor):
         if kind is None:
             raise ExtractionError(path, None, "not a scriptForImaging, scriptForFluxCalibration,"
                                   " allFluxes.txt, scriptForPI or README file")
-        text = _read_text(path)
+        try:
+            text = read_text(path)
+        except OSError as err:
+            raise ExtractionError(path, None, f"cannot read file: {err.strerror or err}") from err
         handlers: dict[str, Callable[[Path, str], Iterator[Fact]]] = {
             "imaging": self._imaging, "imaging_prep": self._imaging_prep,
             "fluxcal": self._fluxcal, "allfluxes": self._allfluxes, "pi": self._pi,

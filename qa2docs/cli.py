@@ -302,7 +302,7 @@ def demo(directory):
 
 # Commands of the later pipeline stages live in qa2docs/commands/<name>.py, each defining a
 # click command of that name; their heavy imports stay inside the command functions.
-_STAGE_COMMANDS = ("validate", "fluxscale", "report", "clear", "fluxequal_start", "lock", "package", "deliver", "batch", "download")
+_STAGE_COMMANDS = ("validate", "fluxscale", "listobs", "report", "clear", "fluxequal_start", "lock", "package", "deliver", "batch", "download")
 
 
 def _register_stage_commands() -> None:

@@ -148,7 +148,7 @@ def facts(path: Path | str) -> dict[str, Any]:
     """``qa2docs facts``: one EB's facts, or ``{"sb": ..., "ebs": [...]}`` for an SB root."""
     path = Path(path)
     if path.is_dir() and _is_eb_dir(path) and not _has_sb_root(path):
-        uid = _uid_of(path)
+        uid = eb_dir_uid(path)
         return extract_dir(path, uid).to_json()
     sb = discover(path)
     ebs = [eb_facts(eb).to_json() for eb in sb.selected]
@@ -176,6 +176,7 @@ def _is_eb_dir(path: Path) -> bool:
     return any(ASDM_UID_RE.match(p.name.split(".")[0]) for p in path.iterdir())
 
 
-def _uid_of(path: Path) -> str:
+def eb_dir_uid(path: Path) -> str:
+    """The ASDM UID an EB dir is named after (its first ``uid___...`` entry), else its name."""
     names = sorted(p.name.split(".")[0] for p in path.iterdir())
     return next((n for n in names if ASDM_UID_RE.match(n)), path.name)

@@ -42,7 +42,7 @@ def cli(debug: bool) -> None:
 
 
 def main() -> None:
-    """Entry point: one-line errors, exit 2; ``--debug`` keeps the traceback."""
+    """Entry point: one-line errors, exit 2 (3 for a bug); ``--debug`` keeps the traceback."""
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Abort:
@@ -58,6 +58,18 @@ def main() -> None:
         sys.exit(2)
     except KeyboardInterrupt:
         sys.exit(130)
+    except OSError as err:  # a file or folder the command could not read or write
+        if _State.debug:
+            raise
+        where = f"{err.filename}: " if err.filename else ""
+        click.echo(f"qa2docs: error: {where}{err.strerror or err}", err=True)
+        sys.exit(2)
+    except Exception as err:  # a bug: say so in one line; --debug shows where
+        if _State.debug:
+            raise
+        click.echo(f"qa2docs: internal error: {type(err).__name__}: {err} "
+                   "(run again with --debug for the traceback)", err=True)
+        sys.exit(3)
 
 
 def _echo_json(data) -> None:

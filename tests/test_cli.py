@@ -136,3 +136,30 @@ def test_bad_project_file_names_line(tmp_path):
     yaml.write_text(yaml.read_text() + "jira:\n  - SCOPS-1\n  - 1234\n")
     proc = run_cli("fill", "B6_A", cwd=tmp_path, check=2)
     assert proc.stderr.startswith(f"qa2docs: error: {yaml}:") and "jira.1" in proc.stderr
+
+
+def test_an_unwritable_output_is_a_one_line_error(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    proc = run_cli("schema", "-o", str(blocker / "sub"), check=2)
+    assert proc.stderr == f"qa2docs: error: {blocker / 'sub'}: Not a directory\n"
+
+
+def test_a_bug_is_one_line_and_exit_3_unless_debug(monkeypatch, capsys):
+    from qa2docs import cli as cli_module
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("unexpected")
+
+    monkeypatch.setattr("qa2docs.collect.facts", boom)
+    monkeypatch.setattr(cli_module._State, "debug", False)
+    monkeypatch.setattr("sys.argv", ["qa2docs", "facts", "."])
+    with pytest.raises(SystemExit) as exit_info:
+        cli_module.main()
+    assert exit_info.value.code == 3
+    assert capsys.readouterr().err == ("qa2docs: internal error: RuntimeError: unexpected "
+                                       "(run again with --debug for the traceback)\n")
+    monkeypatch.setattr("sys.argv", ["qa2docs", "--debug", "facts", "."])
+    monkeypatch.setenv("QA2DOCS_DEBUG", "0")  # restored (removed) after the test
+    with pytest.raises(RuntimeError, match="unexpected"):
+        cli_module.main()

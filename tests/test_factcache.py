@@ -21,6 +21,7 @@ from conftest import SAMPLES
 from helpers import run_cli
 from qa2docs import api, collect, factcache
 from qa2docs.discover import discover
+from qa2docs.extractors.base import ExtractionWarning
 from qa2docs.facts import make_fact
 from qa2docs.project import load_raw
 
@@ -282,9 +283,11 @@ def test_facts_json_does_not_give_back_are_not_cached(root):
         fact = make_fact("x", value, "test", "f")
         fs = collect.FactSet(eb.uid, {"x": fact}, [fact], [], [])
         assert cache.save(fs) is False and cache.load() is None
-    fact = make_fact("x", [1, {"a": None}], "test", "f")
-    assert cache.save(collect.FactSet(eb.uid, {"x": fact}, [fact], [], [])) is True
-    assert cache.load().facts == {"x": fact}
+    fact = make_fact("x", [1, 1.5e-7, 2**70, {"a": None, "é": "\t"}], "test", "f", line=3)
+    warning = ExtractionWarning("casa.log", None, "WARN in the log")
+    assert cache.save(collect.FactSet(eb.uid, {"x": fact}, [fact], [warning], [eb.dir])) is True
+    hit = cache.load()
+    assert hit.facts == {"x": fact} and hit.warnings == [warning] and hit.inputs == [str(eb.dir)]
 
 
 def test_no_cache_env_and_bare_eb_dir_write_nothing(root, tmp_path, monkeypatch):

@@ -8,6 +8,7 @@ files; a mismatch deletes the tar. A verified tar is extracted through a checked
 members (no absolute path, no ``..``, no link or device leading out, one ``uid___*`` folder
 only) with ``filter="data"``, into a hidden folder renamed into place. What was verified is
 remembered in ``<DIR>/.qa2docs-download.json`` (name, size, mtime, md5), so a rerun skips it.
+Several tars may download at once (threads; each tar's md5 and untar in its own thread).
 Standard library only.
 """
 
@@ -21,10 +22,12 @@ import posixpath
 import re
 import shutil
 import tarfile
+import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -138,11 +141,12 @@ def parse_md5(text: str, file_name: str = "md5sums.txt") -> dict[str, str]:
 # ---------------------------------------------------------------------------- HTTP
 
 
-def _request(url: str, headers: dict[str, str] | None = None) -> http.client.HTTPResponse:
+def _request(url: str, headers: dict[str, str] | None = None, timeout: float = TIMEOUT
+             ) -> http.client.HTTPResponse:
     req = urllib.request.Request(url, headers={"User-Agent": f"qa2docs/{__version__}",
                                                **(headers or {})})
     try:
-        return urllib.request.urlopen(req, timeout=TIMEOUT)
+        return urllib.request.urlopen(req, timeout=timeout)
     except urllib.error.HTTPError as err:
         if err.code == 416:
             return err  # type: ignore[return-value]  # the caller reads Content-Range
@@ -167,11 +171,11 @@ def _retrying(what: str, retries: int, attempt: Callable[[], object], pause: flo
     raise Qa2DocsError(f"{what}: network error after {retries + 1} attempt(s): {last}")
 
 
-def fetch(url: str, retries: int) -> tuple[bytes, str]:
+def fetch(url: str, retries: int, timeout: float = TIMEOUT) -> tuple[bytes, str]:
     """The body of *url* and the URL it came from after redirects."""
 
     def attempt() -> tuple[bytes, str]:
-        with _request(url) as resp:
+        with _request(url, timeout=timeout) as resp:
             try:
                 return resp.read(), resp.geturl()
             except (OSError, http.client.HTTPException) as err:
@@ -180,10 +184,11 @@ def fetch(url: str, retries: int) -> tuple[bytes, str]:
     return _retrying(url, retries, attempt)
 
 
-def _stream(link: Link, part: Path, md5: list, progress: ProgressFn | None) -> bool:
+def _stream(link: Link, part: Path, md5: list, progress: ProgressFn | None,
+            timeout: float = TIMEOUT) -> bool:
     """One attempt at the rest of *link* into *part*, feeding ``md5[0]``: resumed?"""
     have = part.stat().st_size if part.exists() else 0
-    resp = _request(link.url, {"Range": f"bytes={have}-"} if have else None)
+    resp = _request(link.url, {"Range": f"bytes={have}-"} if have else None, timeout)
     with resp:
         status = getattr(resp, "status", None) or resp.code
         content_range = resp.headers.get("Content-Range", "") or ""
@@ -233,8 +238,8 @@ def _stream(link: Link, part: Path, md5: list, progress: ProgressFn | None) -> b
     return resumed
 
 
-def download_tar(link: Link, out_dir: Path, retries: int, progress: ProgressFn | None = None
-                 ) -> tuple[Path, str, bool]:
+def download_tar(link: Link, out_dir: Path, retries: int, progress: ProgressFn | None = None,
+                 timeout: float = TIMEOUT) -> tuple[Path, str, bool]:
     """Download *link* resumably into *out_dir*: (final path, md5, resumed?)."""
     part = out_dir / f"{link.name}.part"
     md5 = [hashlib.md5()]
@@ -244,7 +249,7 @@ def download_tar(link: Link, out_dir: Path, retries: int, progress: ProgressFn |
                 md5[0].update(chunk)
     resumed: list[bool] = []
     _retrying(f"{link.url} (partial file kept as {part.name}; rerun to resume)", retries,
-              lambda: resumed.append(_stream(link, part, md5, progress)))
+              lambda: resumed.append(_stream(link, part, md5, progress, timeout)))
     final = out_dir / link.name
     os.replace(part, final)
     return final, md5[0].hexdigest(), any(resumed)
@@ -354,18 +359,20 @@ def check_url(url: str) -> None:
 
 def run_download(url: str, out_dir: Path, retries: int = 3,
                  progress: ProgressFn | None = None,
-                 on_done: Callable[[TarOutcome], None] | None = None) -> DownloadResult:
-    """Download, verify and extract every ASDM tar the page at *url* links to, into *out_dir*."""
+                 on_done: Callable[[TarOutcome], None] | None = None,
+                 timeout: float = TIMEOUT, jobs: int = 1) -> DownloadResult:
+    """Download, verify and extract every ASDM tar the page at *url* links to, into *out_dir*,
+    *jobs* tars at a time; *timeout* seconds is the longest wait for a server's answer."""
     check_url(url)
     out_dir.mkdir(parents=True, exist_ok=True)
-    body, base = fetch(url, retries)
+    body, base = fetch(url, retries, timeout)
     tars, md5_links = find_links(body.decode("utf-8", "replace"), base)
     if not tars:
         raise Qa2DocsError(f"{url}: no ASDM (uid___*.tar) linked on the page")
     result = DownloadResult()
     sums: dict[str, str] = {}
     for link in md5_links:
-        data, _ = fetch(link.url, retries)
+        data, _ = fetch(link.url, retries, timeout)
         write_bytes_atomically(out_dir / link.name, data)
         result.md5_files.append(link.name)
         sums.update(parse_md5(data.decode("utf-8", "replace"), link.name))
@@ -373,19 +380,36 @@ def run_download(url: str, out_dir: Path, retries: int = 3,
         result.warnings.append("no md5 file (md5sums.txt, *.md5) on the page: "
                                "the tars are not verified")
     state = _load_state(out_dir)
-    for link in tars:
-        outcome = _one_tar(link, out_dir, retries, sums.get(link.name), state, progress)
-        if outcome.status == "failed":
-            state.pop(link.name, None)
-        _save_state(out_dir, state)
-        result.outcomes.append(outcome)
-        if on_done:
-            on_done(outcome)
+    saving = threading.Lock()  # tars end in any order; the state file is written by one
+
+    def one(link: Link) -> TarOutcome:
+        outcome = _one_tar(link, out_dir, retries, sums.get(link.name), state, progress,
+                           timeout)
+        with saving:
+            if outcome.status == "failed":
+                state.pop(link.name, None)
+            _save_state(out_dir, state)
+        return outcome
+
+    with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(tars)))) as pool:
+        futures = {pool.submit(one, link): i for i, link in enumerate(tars)}
+        done: list[tuple[int, TarOutcome]] = []
+        try:
+            for future in as_completed(futures):
+                outcome = future.result()
+                done.append((futures[future], outcome))
+                if on_done:
+                    on_done(outcome)
+        except BaseException:  # a network error ends the run: start no other tar
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+    result.outcomes = [outcome for _, outcome in sorted(done, key=lambda d: d[0])]
     return result
 
 
 def _one_tar(link: Link, out_dir: Path, retries: int, expected: str | None,
-             state: dict[str, dict], progress: ProgressFn | None) -> TarOutcome:
+             state: dict[str, dict], progress: ProgressFn | None,
+             timeout: float = TIMEOUT) -> TarOutcome:
     final = out_dir / link.name
     outcome = TarOutcome(link.name, "skipped")
     md5 = _known_md5(final, state)
@@ -393,7 +417,7 @@ def _one_tar(link: Link, out_dir: Path, retries: int, expected: str | None,
         md5 = md5_file(final)  # a tar from elsewhere or an earlier tool: hash it once
     if md5 is None or (expected and md5 != expected):
         final.unlink(missing_ok=True)  # not the published file: fetch it again
-        final, md5, resumed = download_tar(link, out_dir, retries, progress)
+        final, md5, resumed = download_tar(link, out_dir, retries, progress, timeout)
         outcome.status = "resumed" if resumed else "downloaded"
     outcome.size = final.stat().st_size
     if expected and md5 != expected:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
+import json
 import tarfile
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -28,6 +30,9 @@ class _Site:
         self.requests: list[tuple[str, str | None]] = []  # (path, Range header)
         self.ignore_range = False
         self.cuts = 0  # this many next tar answers stop after half the body
+        self.delay = 0.0  # seconds each tar answer waits before its headers
+        self.inflight = self.most_inflight = 0  # tar requests being answered at once
+        self.lock = threading.Lock()
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -37,6 +42,22 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     def do_GET(self) -> None:
+        if not self.path.endswith(".tar"):
+            self._answer()
+            return
+        with self.site.lock:
+            self.site.inflight += 1
+            self.site.most_inflight = max(self.site.most_inflight, self.site.inflight)
+        try:
+            time.sleep(self.site.delay)
+            self._answer()
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up waiting (the timeout test)
+        finally:
+            with self.site.lock:
+                self.site.inflight -= 1
+
+    def _answer(self) -> None:
         rng = self.headers.get("Range")
         self.site.requests.append((self.path, rng))
         body = self.site.files.get(self.path)
@@ -310,3 +331,31 @@ def test_part_already_whole_is_finished_on_416(site, tmp_path):
     assert tar_gets(site) == [(f"/qa2/abc/{UID_A}.tar", f"bytes={len(data)}-")]
     assert (out / f"{UID_A}.tar").read_bytes() == data
     assert f"resumed: {UID_A}.tar" in proc.stdout and "md5 ok" in proc.stdout
+
+
+def test_jobs_download_several_tars_at_once(site, tmp_path):
+    uids = [UID_A, UID_B, "uid___A002_Xdd9c61_X7f0"]
+    tars = {f"{uid}.tar": asdm_tar(uid, 200_000 * (i + 1)) for i, uid in enumerate(uids)}
+    url = publish(site, tars)
+    site.delay = 0.3  # long enough for the three requests to overlap
+    out = tmp_path / "sb"
+    proc = run_cli("download", url, "-o", str(out), "--jobs", "3")
+    assert site.most_inflight >= 2
+    for uid in uids:
+        assert (out / uid / "ASDM.xml").read_text() == f"<ASDM>{uid}</ASDM>"
+        assert f"downloaded: {uid}.tar" in proc.stdout
+    assert "download: 3 of 3 ASDM tar(s) ready" in proc.stdout
+    state = json.loads((out / ".qa2docs-download.json").read_text())
+    assert sorted(state) == sorted(tars) and all(state[n]["folder"] for n in tars)
+
+
+def test_timeout_is_a_one_line_network_error(site, tmp_path):
+    url = publish(site, {f"{UID_A}.tar": asdm_tar(UID_A)})
+    site.delay = 6.0
+    t0 = time.monotonic()
+    proc = run_cli("download", url, "-o", str(tmp_path / "sb"), "--timeout", "1",
+                   "--retries", "0", check=2)
+    assert time.monotonic() - t0 < 5.5  # it gave up before the server answered
+    assert proc.stderr.startswith(f"qa2docs: error: {url}{UID_A}.tar (partial file kept as ")
+    assert "network error after 1 attempt(s): timed out" in proc.stderr
+    assert len(proc.stderr.splitlines()) == 1

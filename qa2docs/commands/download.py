@@ -22,7 +22,11 @@ def _size(n: int) -> str:
               default=Path("."), help="Folder to download into [default: current folder].")
 @click.option("--retries", type=click.IntRange(min=0), default=3, show_default=True,
               help="Extra attempts after a network error (each resumes where it stopped).")
-def download(url: str, out_dir: Path, retries: int) -> None:
+@click.option("--timeout", type=click.FloatRange(min=1), default=60.0, show_default=True,
+              help="Seconds to wait for the server before a network error.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="ASDM tars downloaded at once.")
+def download(url: str, out_dir: Path, retries: int, timeout: float, jobs: int) -> None:
     """Download the ASDM tars a web page links to, check their md5 and untar them (qa2_download).
 
     URL is the page from ESO's mail. Every uid___*.tar (.tar.gz, .tgz) it links to is
@@ -64,9 +68,9 @@ def download(url: str, out_dir: Path, retries: int) -> None:
                     tasks[name] = bar.add_task(name, total=total)
                 bar.update(tasks[name], completed=done, total=total)
 
-            result = run_download(url, out_dir, retries, progress, report)
+            result = run_download(url, out_dir, retries, progress, report, timeout, jobs)
     else:
-        result = run_download(url, out_dir, retries, None, report)
+        result = run_download(url, out_dir, retries, None, report, timeout, jobs)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     for outcome in result.outcomes:

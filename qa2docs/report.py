@@ -475,6 +475,8 @@ def sb_context(sb: SBLayout, factsets: list[FactSet], eb_pages: dict[str, dict[s
                     if k.startswith("imaging.")},
         "achieved": achieved(_value(facts, "imaging.rms", []) or [],
                              _value(facts, "imaging.beam", []) or []),
+        "requested": [(r.label, r.answer) for r in rows if r.kind == "header" and r.answer
+                      and r.id in ("requested_sensitivity", "requested_resolution")],
         "rows": rows,
         "readme": _readme_fields(readme_model),
         "readme_comments": readme_model.comments if isinstance(readme_model, ReadmeHeader) else "",

@@ -296,6 +296,28 @@ def test_qa2108_header_value_differs_from_listobs(sb):
                      (XA12, ln(sb / XA12, "TDM/FDM"), "warning")}
 
 
+def _own_asdm(sb: Path, eb_dir: Path) -> Path:
+    """Replace the EB dir's ASDM link by a private copy (the link is shared by the tests)."""
+    link = next(p for p in (sb / eb_dir).iterdir() if p.is_symlink() and p.name.startswith("uid___"))
+    target = link.resolve()
+    link.unlink()
+    shutil.copytree(target, link)
+    return link
+
+
+def test_qa2110_pwv_above_the_sb_weather_limit(sb):
+    # X66d's CalWVR median is 1.198 mm; the SB allows 2.058 mm: no finding
+    assert of_rule(validate(sb), "QA2110") == []
+    asdm = _own_asdm(sb, X66D_DIR)
+    edit(asdm / "SBSummary.xml", '"maxPWVC = 2.058 mm"', '"maxPWVC = 1.0 mm"')
+    f = only(validate(sb), "QA2110")
+    assert (f.document, f.line, f.severity, f.eb) == (
+        X66D, ln(sb / X66D, "PWV"), "info", "uid___A002_Xdd9c61_X66d")
+    assert f.message == (
+        "median PWV 1.20 mm (uid___A002_Xdd9c61_X66d/CalWVR.xml:3) is above the SB's weather "
+        "limit maxPWVC 1 mm (uid___A002_Xdd9c61_X66d/SBSummary.xml:3)")
+
+
 def test_qa2109_readme_cycle_differs(sb):
     edit(sb / README, "Cycle: 2", "Cycle: 3")
     f = only(validate(sb), "QA2109")

@@ -106,6 +106,18 @@ def check_eb(ctx: SBContext, eb: EBInfo, doc: ParsedDocument) -> Iterator[Findin
                 name, doc.line_of("bandpass.refant"), eb=eb.uid)
     yield from _resolved_fluxcal(doc, eb.uid)
     yield from header_values(doc, facts, eb.uid)
+    yield from _weather(doc, facts, eb.uid)
+
+
+def _weather(doc: ParsedDocument, facts: dict[str, Fact], uid: str) -> Iterator[Finding]:
+    """The EB's median PWV (CalWVR) against the SB's ``maxPWVC`` (SBSummary)."""
+    pwv, goal = facts.get("pwv"), facts.get("science_goal")
+    limit = goal.value.get("max_pwv_mm") if goal is not None else None
+    if pwv is None or limit is None or pwv.value["median_mm"] <= limit:
+        return
+    yield rule("QA2110").finding(
+        f"median PWV {pwv.value['median_mm']:.2f} mm{_where(pwv)} is above the SB's weather "
+        f"limit maxPWVC {limit:g} mm{_where(goal)}", doc.path.name, doc.line_of("pwv"), eb=uid)
 
 
 def _uid(eb: EBInfo, doc: ParsedDocument, facts: dict[str, Fact]) -> Iterator[Finding]:

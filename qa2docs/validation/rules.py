@@ -67,6 +67,8 @@ _RULES = (
          "check the value against the listobs / ASDM named in the message"),
     Rule("QA2109", "error", "consistency", "README Cycle differs from the project's Cycle",
          "write the Cycle of the project code (or set 'cycle' in qa2docs.yaml)"),
+    Rule("QA2110", "info", "consistency", "EB's median PWV above the SB's weather limit",
+         "say in the EB checklist whether the high PWV degraded the data (phases, Tsys)"),
     # flux -------------------------------------------------------------------------------
     Rule("QA2201", "error", "flux", "calibrator flux density differs between EBs beyond tolerance",
          "check the flux calibration of the outlying EB; equalise with scriptForFluxCalibration.py"),

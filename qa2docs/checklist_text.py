@@ -158,6 +158,7 @@ def parse_checklist(text: str, path: Path | str = "<checklist>",
     open_el: Element | None = None       # the element whose continuation lines may follow
     open_parts: list[str] = []
     open_end = 0
+    blank = False                        # blank lines since the last non-blank one
 
     def close() -> None:
         nonlocal open_el, open_parts
@@ -176,11 +177,17 @@ def parse_checklist(text: str, path: Path | str = "<checklist>",
     for line in lines:
         content = line.content
         if not content.strip():
-            close()
+            # Whether a blank line parts two paragraphs of an answer or ends it is up to the
+            # next line; until then the answer's span stops before it (the layout's blank).
+            blank = True
             continue
+        after_blank, blank = blank, False
         indent = _indent(content)
         el, kind_found = _classify(b, content)
-        if el is None and open_el is not None and _continues(open_el, content, indent):
+        if (el is None and kind_found != "colhead" and open_el is not None
+                and _continues(open_el, content, indent, after_blank)):
+            if after_blank and open_parts:
+                open_parts.append("")     # a paragraph break, as Markdown writes it
             open_parts.append(content.strip())
             open_end = line.end
             continue
@@ -223,7 +230,7 @@ def _classify(b: _Builder, content: str) -> tuple[Element | None, str]:
     if m and _norm(m["title"]) in b.by_kind.get("section", {}):
         return b.by_kind["section"][_norm(m["title"])], "section"
     if _COLHEAD_RE.match(content):
-        return None, ""
+        return None, "colhead"
     bullet = _BULLET_RE.match(content)
     if bullet:
         rest = bullet.group(2)
@@ -247,12 +254,18 @@ def _classify(b: _Builder, content: str) -> tuple[Element | None, str]:
     return None, ""
 
 
-def _continues(el: Element, content: str, indent: int) -> bool:
-    """Whether an unrecognised line continues the answer of *el*."""
-    if el.kind == "header":
-        return indent >= 2
-    if el.kind == "paste":
-        return indent >= HEADER_CONT_INDENT or bool(_FLUXSCALE_LINE_RE.search(content))
+def _continues(el: Element, content: str, indent: int, after_blank: bool = False) -> bool:
+    """Whether an unrecognised line continues the answer of *el*.
+
+    After a blank line only a line at the answer's continuation indent (or deeper) does: it
+    starts the answer's next paragraph; anything less indented leaves the blank to the layout.
+    """
+    if el.kind in ("header", "paste"):
+        if indent >= HEADER_CONT_INDENT:
+            return True
+        if after_blank:
+            return False
+        return indent >= 2 if el.kind == "header" else bool(_FLUXSCALE_LINE_RE.search(content))
     return indent >= ITEM_CONT_INDENT
 
 
@@ -387,27 +400,32 @@ def _checklist_edit(el: Element, spans: Spans, change: Change, nl: str
     text = normalize_text(value)
     lines = text.split("\n") if text else []
     if change.part == "value" and spans.value is not None:
-        if el.kind == "header":
-            cont = nl + " " * HEADER_CONT_INDENT
-            new = (cont + cont.join(lines)) if el.block and lines else (
-                (" " + cont.join(lines)) if lines else "")
-        elif el.kind == "field":
-            new = (" " + (nl + " " * ITEM_CONT_INDENT).join(lines)) if lines else ""
+        if not lines:
+            new = ""
+        elif el.kind == "header" and el.block:
+            new = _continuation(lines, nl, HEADER_CONT_INDENT)
+        elif el.kind in ("header", "field"):
+            indent = HEADER_CONT_INDENT if el.kind == "header" else ITEM_CONT_INDENT
+            new = " " + lines[0] + _continuation(lines[1:], nl, indent)
         else:                                   # an item's inline value: one line
-            new = (" " + "; ".join(lines)) if lines else ""
+            new = " " + "; ".join(filter(None, lines))
         return [(spans.value[0], spans.value[1], new)]
     if change.part in ("comment", "text") and spans.comment is not None:
-        cont = nl + " " * ITEM_CONT_INDENT
         start, end = spans.comment
         if spans.comment_column == ITEM_CONT_INDENT or el.kind == "paste" or el.inline:
-            new = "".join(cont + line for line in lines)
+            new = _continuation(lines, nl, ITEM_CONT_INDENT)
         elif lines:
             pad = max(2, COMMENT_COLUMN - spans.comment_column)
-            new = " " * pad + cont.join(lines)
+            new = " " * pad + lines[0] + _continuation(lines[1:], nl, ITEM_CONT_INDENT)
         else:
             new = ""
         return [(start, end, new)]
     return None
+
+
+def _continuation(lines: list[str], nl: str, indent: int) -> str:
+    """*lines* as continuation lines, each after a line ending; a paragraph break stays bare."""
+    return "".join(nl + (" " * indent + line if line else "") for line in lines)
 
 
 def _readme_edit(spans: Spans, change: Change, nl: str) -> list[tuple[int, int, str]] | None:
@@ -417,7 +435,7 @@ def _readme_edit(spans: Spans, change: Change, nl: str) -> list[tuple[int, int, 
         new = nl + nl + (body + nl if body else "") + nl
         return [(spans.comment[0], spans.comment[1], new)]
     if change.part == "value" and spans.value is not None:
-        text = " ".join(normalize_text(change.value).split("\n"))
+        text = " ".join(filter(None, normalize_text(change.value).split("\n")))
         return [(spans.value[0], spans.value[1], (" " + text) if text else "")]
     return None
 

@@ -41,7 +41,19 @@ def test_blank_parses_to_empty_model(name, model):
 # a label), so that a comment line can never be taken for another element.
 _word = st.text(string.ascii_letters + string.digits + ".,'()=~+/", min_size=1, max_size=8)
 _line = st.lists(_word, min_size=1, max_size=5).map(" ".join)
-_text = st.lists(_line, min_size=0, max_size=3).map("\n".join)
+_paragraph = st.lists(_line, min_size=1, max_size=3).map("\n".join)
+# Paragraph breaks as a person types them (one or more blank lines, maybe with spaces); the
+# model keeps each as one blank line.
+_break = st.sampled_from(["\n\n", "\n\n\n", "\n  \n", "\n\t\n  \n"])
+
+
+@st.composite
+def _texts(draw) -> str:
+    paragraphs = draw(st.lists(_paragraph, max_size=3))
+    return "".join(p + draw(_break) for p in paragraphs[:-1]) + "".join(paragraphs[-1:])
+
+
+_text = _texts()
 _one_line = st.one_of(st.just(""), _line)
 
 

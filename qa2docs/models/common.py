@@ -12,6 +12,7 @@ PROJECT_CODE_RE = re.compile(r"^(?P<year>\d{4})\.(?P<cycle>[0-9A])\.\d{5}\.[STLV
 ASDM_UID_RE = re.compile(r"^uid___A\d{3}_X[0-9A-Za-z]+_X[0-9A-Za-z]+$")
 SB_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}$")
 JIRA_RE = re.compile(r"^SCOPS-\d+$")
+_BLANK_RUN_RE = re.compile(r"\n{3,}")
 
 # First proposal year of each ALMA Cycle (2020 had no call: Cycle 8 is 2021.1).
 _CYCLE_BY_YEAR = {2011: 0, 2012: 1, 2013: 2, 2014: 2, 2015: 3, 2016: 4, 2017: 5, 2018: 6,
@@ -19,11 +20,12 @@ _CYCLE_BY_YEAR = {2011: 0, 2012: 1, 2013: 2, 2014: 2, 2015: 3, 2016: 4, 2017: 5,
 
 
 def normalize_text(value: object) -> str:
-    """Multi-line answer text: each line stripped, blank lines dropped."""
+    """Multi-line answer text: each line stripped; paragraphs apart by one blank line."""
     if value is None:
         return ""
     lines = (line.strip() for line in str(value).replace("\r\n", "\n").split("\n"))
-    return "\n".join(line for line in lines if line)
+    # A Markdown paragraph break survives as one blank line; outer blank lines go.
+    return _BLANK_RUN_RE.sub("\n\n", "\n".join(lines)).strip("\n")
 
 
 def normalize_uid(value: str) -> str:

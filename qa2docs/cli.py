@@ -219,9 +219,14 @@ def facts(path, fmt):
 def explain(path, field):
     """Why a field holds its answer: value, who set it, evidence, plots to look at.
 
+    FIELD is an EB checklist field (explained for each EB PATH selects), or a field of the
+    SB checklist or README.header; for a field both have, prefix sb: or readme: (sb:bands).
+
     \b
-    Example:
+    Examples:
         qa2docs explain B6_IRAS12345/B6_IRAS12345/X66d bandpass.refant
+        qa2docs explain B6_IRAS12345 requested_sensitivity
+        qa2docs explain B6_IRAS12345 readme:proposed_rms
     """
     from qa2docs import api
 

@@ -3,7 +3,6 @@ corpus' flux equalisation tables."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,19 +11,9 @@ from qa2docs import api
 from qa2docs.extractors.imaging import ImagingExtractor
 from qa2docs.fluxcompare import compare_flux_densities
 from qa2docs.validation.flux import per_eb_fluxes
-from validate_support import README, SB, SB_CHECKLIST, build_filled_sample, edit, set_line
-
-
-@pytest.fixture(scope="module")
-def filled(tmp_path_factory) -> Path:
-    return build_filled_sample(tmp_path_factory.mktemp("sample") / "seed")
-
-
-@pytest.fixture
-def sb(filled, tmp_path) -> Path:
-    root = tmp_path / SB
-    shutil.copytree(filled, root, symlinks=True)
-    return root
+from validate_support import (  # noqa: F401 (filled, sb: fixtures)
+    README, SB, SB_CHECKLIST, edit, filled, sb, set_line,
+)
 
 
 def lines_of(path: Path) -> list[str]:

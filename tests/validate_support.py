@@ -7,6 +7,8 @@ import re
 import shutil
 from pathlib import Path
 
+import pytest
+
 from conftest import SAMPLES
 
 from qa2docs import api
@@ -33,6 +35,20 @@ def build_filled_sample(dest: Path) -> Path:
     for sub in sorted((dest / "reduction").iterdir()):
         shutil.copytree(sub, root / sb_name / sub.name, dirs_exist_ok=True, symlinks=True)
     api.fill(root)
+    return root
+
+
+@pytest.fixture(scope="module")
+def filled(tmp_path_factory) -> Path:
+    """The filled sample SB root, built once per test module."""
+    return build_filled_sample(tmp_path_factory.mktemp("sample") / "seed")
+
+
+@pytest.fixture
+def sb(filled, tmp_path) -> Path:
+    """A private copy of the filled sample SB root."""
+    root = tmp_path / SB
+    shutil.copytree(filled, root, symlinks=True)
     return root
 
 

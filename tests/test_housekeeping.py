@@ -320,6 +320,19 @@ def test_lock_lists_every_holder(tmp_path, monkeypatch):
         ["alice"]
 
 
+def test_lock_check_is_what_an_updater_asks(tmp_path, monkeypatch):
+    monkeypatch.setenv("QA2DOCS_LOCK_DIR", str(tmp_path / "shared"))
+    _as(monkeypatch, "alice")
+    free = run_cli("lock", "--check")
+    assert free.stdout == "analysisUtils is not locked for QA2\n"
+    run_cli("lock", "on")
+    _as(monkeypatch, "updater")
+    held = run_cli("lock", "--check", check=1)
+    assert SEED_LINE.match(held.stdout.strip())["who"] == "alice"
+    assert run_cli("lock", "on", "--check", check=2).stderr.endswith(
+        "Error: --check takes no on/off\n")
+
+
 def test_lock_default_dir_is_in_home(tmp_path, monkeypatch):
     monkeypatch.delenv("QA2DOCS_LOCK_DIR", raising=False)
     monkeypatch.setenv("HOME", str(tmp_path))

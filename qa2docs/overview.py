@@ -79,8 +79,10 @@ def context(ov: Overview) -> dict[str, Any]:
               if el.kind == "header" and el.id in proposed and el.id != "asdm_uid"]
     if "good_antennas" not in proposed and "antenna_count" in value:
         header.append(("Number of antennas", str(value["antenna_count"])))
-    scans = [(str(s["scan"]), f"{_clock(s['start'])}-{_clock(s['end'])}", s["field"],
-              short_intents(s["intents"])) for s in value.get("scans", [])]
+    # listobs scans name their field; the ASDM's Scan table (an ASDM alone) does not
+    scans = [(str(s["scan"]), f"{_clock(s['start'])}-{_clock(s['end'])}", s.get("field", "-"),
+              short_intents(s["intents"]))
+             for s in value.get("scans") or value.get("scan_intents", [])]
     spws = [(str(w["id"]), w["name"], str(w["nchan"]), f"{w['center_hz'] / 1e9:.4f}",
              f"{w['total_bw_hz'] / 1e6:.1f}", f"{abs(w['chan_width_hz']) / 1e3:.1f}",
              str(w.get("band") or "")) for w in value.get("spws", [])]

@@ -48,6 +48,9 @@ def test_asdm_folder_and_json():
     out = run_cli("listobs", str(ASDM)).stdout.splitlines()
     assert out[0] == f"== uid___A002_Xdd9c61_X66d  ({ASDM})"
     assert "  PWV: 1.20 mm (median)" in out
+    # the ASDM's Scan table has the intents and times but no field names
+    assert "Scans (16):" in out
+    assert "  5     01:21:54.7-01:26:08.6  -      CALIBRATE_AMPLI,CALIBRATE_FLUX,CALIBRATE_WVR" in out
     data = json.loads(run_cli("listobs", str(LISTFILE), "--format", "json").stdout)
     assert data["facts"]["antenna_count"] == 37
     assert data["facts"]["observation"]["total_elapsed_s"] == 3103.3

@@ -364,7 +364,7 @@ def parse_readme(text: str, path: Path | str = "README.header.txt",
 
 def apply_changes(doc: ParsedDocument, changes: Iterable[Change]) -> tuple[str, list[Change]]:
     """The text with *changes* applied in place, and the changes that had no place to go."""
-    edits: list[tuple[int, int, str]] = []
+    edits: list[tuple[int, int, int, str]] = []
     unplaced: list[Change] = []
     nl = doc.newline
     readme = isinstance(doc.model, ReadmeHeader)
@@ -379,9 +379,12 @@ def apply_changes(doc: ParsedDocument, changes: Iterable[Change]) -> tuple[str, 
         if edit is None:
             unplaced.append(change)
         else:
-            edits.extend(edit)
+            # An empty inline value and an empty comment both sit at the line's end: the
+            # comment goes after the value, whichever order the changes came in.
+            rank = 1 if change.part in ("comment", "text") else 0
+            edits.extend((start, end, rank, new) for start, end, new in edit)
     text = doc.text
-    for start, end, new in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
+    for start, end, _, new in sorted(edits, key=lambda e: e[:3], reverse=True):
         text = text[:start] + new + text[end:]
     return text, unplaced
 

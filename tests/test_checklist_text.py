@@ -123,7 +123,8 @@ def _edit_case(draw):
     model = draw(_model_strategy(EBChecklist))
     elements = draw(st.lists(st.sampled_from([e for e in EB_LAYOUT if e.answers]),
                              unique_by=lambda e: e.id, max_size=8))
-    changes = [c for el in elements for c in _change_for(el, draw)]
+    # In any order: where two edits meet at one offset, the order must not matter.
+    changes = draw(st.permutations([c for el in elements for c in _change_for(el, draw)]))
     newline = draw(st.sampled_from(["\n", "\r\n"]))
     # Lines a person adds at column 0 between elements: never part of any answer.
     lines = render_checklist(model).split("\n")
@@ -231,7 +232,8 @@ def _anywhere_case(draw):
         notes.append(note)
     elements = draw(st.lists(st.sampled_from([e for e in EB_LAYOUT if e.answers]),
                              unique_by=lambda e: e.id, max_size=10))
-    return "\n".join(lines), [c for el in elements for c in _change_for(el, draw)], notes
+    changes = draw(st.permutations([c for el in elements for c in _change_for(el, draw)]))
+    return "\n".join(lines), changes, notes
 
 
 @settings(max_examples=80, suppress_health_check=[HealthCheck.too_slow])

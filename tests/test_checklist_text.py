@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from qa2docs.checklist_text import Change, apply_changes, parse_checklist, parse_readme
 from qa2docs.errors import ChecklistError
 from qa2docs.models import EBChecklist, ReadmeHeader, SBChecklist
-from qa2docs.models.layout import EB_LAYOUT, SB_LAYOUT
+from qa2docs.models.layout import EB_LAYOUT
 from qa2docs.render.text import render_checklist, render_readme
 
 from conftest import GOLDEN

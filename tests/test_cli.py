@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import GOLDEN, REPO, SAMPLES
+from conftest import GOLDEN, REPO
 from helpers import run_cli
 
 from qa2docs.schemas import schema_texts

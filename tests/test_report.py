@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from helpers import run_cli
+
 from qa2docs import api
 from qa2docs.checklist_text import Change, apply_changes, read_document
 from qa2docs.discover import discover
@@ -332,6 +334,24 @@ def test_cli_report_html_only(sample_root, tmp_path):
     for url in urls_of(html):
         if not url.startswith(("data:", "#", "http", "mailto:")):
             assert (out / url).exists(), url
+
+
+def test_cli_report_prints_pdfs_in_parallel_the_same(sample_reports, tmp_path):
+    pypdf = pytest.importorskip("pypdf")
+    root, _ = sample_reports
+    out = tmp_path / "out"
+    proc = run_cli("report", str(root), "--pdf", "--jobs", "2", "-o", str(out))
+    names = ["qa2_report_uid___A002_Xdd9c61_X66d.pdf", "qa2_report_uid___A002_X4sda4d_Xa12.pdf",
+             "qa2_report_B6_IRAS12345.pdf"]
+    assert [line.rsplit("/", 1)[-1] for line in proc.stdout.splitlines()] == names
+    for name in names:
+        parallel = pypdf.PdfReader(out / name)
+        serial = pypdf.PdfReader(root / "qa2" / name)
+        assert len(parallel.pages) == len(serial.pages), name
+        # the same text but for the time stamp in the footer
+        texts = [[re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", "T", p.extract_text())
+                  for p in reader.pages] for reader in (parallel, serial)]
+        assert texts[0] == texts[1], name
 
 
 def test_help_imports_neither_weasyprint_nor_matplotlib():

@@ -82,16 +82,22 @@ class _WarningLog(logging.Handler):
             self.messages.append(message)
 
 
+def load_weasyprint() -> Any:
+    """The weasyprint module (imported on first use: it takes about a second)."""
+    try:
+        import weasyprint
+    except (ImportError, OSError) as err:  # OSError: Pango/cairo libraries missing
+        raise PdfBackendError(f"WeasyPrint is not usable ({err}); install it, or use --html") from err
+    return weasyprint
+
+
 def write_pdf(html: str, out_path: Path, base_dir: Path, root: Path) -> list[str]:
     """Print *html* to *out_path*; relative URLs resolve from *base_dir*.
 
     Returns:
         WeasyPrint's warnings (resources refused or not found), for the caller to show.
     """
-    try:
-        import weasyprint
-    except (ImportError, OSError) as err:  # OSError: Pango/cairo libraries missing
-        raise PdfBackendError(f"WeasyPrint is not usable ({err}); install it, or use --html") from err
+    weasyprint = load_weasyprint()
     wlog = logging.getLogger("weasyprint")
     handler = _WarningLog()
     wlog.addHandler(handler)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 from typing import Callable
@@ -77,7 +78,8 @@ def _later_stages(root: Path, directory: Path, echo: Callable[[str], None]) -> N
         from qa2docs.report import make_reports
     except ImportError:
         return
-    made = make_reports(root)
+    made = make_reports(root, jobs=min(4, len(os.sched_getaffinity(0)))
+                        if hasattr(os, "sched_getaffinity") else 1)
     folders = sorted({str(p.parent) for p in made})
     echo(f"5. qa2docs report: {len(made)} files in {', '.join(folders)}")
     for path in made:

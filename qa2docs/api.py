@@ -164,6 +164,11 @@ def fill(path: Path | str, dry_run: bool = False, force: tuple[str, ...] = ()) -
                                            readme_proposals(sb, sfs, factsets[:-1], project),
                                            state, project, forced))
         _write(documents, state, dry_run)
+        if not dry_run:  # cached facts of EB dirs renamed or removed since
+            from qa2docs.factcache import prune
+
+            prune(sb.root, [(eb.dir, eb.uid, "eb") for eb in sb.ebs]
+                  + [(sb.calibrated, sb.name, "sb")])
     return FillResult(documents, factsets)
 
 

@@ -128,10 +128,34 @@ def open_cache(root: Path | None, directory: Path, name: str, level: str,
     when the cache is off."""
     if root is None or not inputs or not enabled():
         return None
+    key, racy = cache_key(directory, name, level, inputs, extractors)
+    return FactCache(cache_dir(root) / cache_file_name(directory, name, level), key, racy)
+
+
+def cache_file_name(directory: Path, name: str, level: str) -> str:
+    """``<level>-<name>-<hash of the dir's path>.json``."""
     where = hashlib.sha256(str(Path(directory).resolve()).encode()).hexdigest()[:12]
     safe = re.sub(r"[^\w.-]", "_", name)
-    key, racy = cache_key(directory, name, level, inputs, extractors)
-    return FactCache(cache_dir(root) / f"{level}-{safe}-{where}.json", key, racy)
+    return f"{level}-{safe}-{where}.json"
+
+
+def prune(root: Path, current: list[tuple[Path, str, str]]) -> list[Path]:
+    """Remove the cache files (and their lock files) of dirs not in *current*, a list of
+    (directory, name, level): EB dirs renamed or removed. Returns what was removed."""
+    folder = cache_dir(root)
+    if not folder.is_dir():
+        return []
+    keep = {cache_file_name(d, n, lv) for d, n, lv in current}
+    keep |= {f"{k}.lock" for k in keep}
+    removed = []
+    for path in folder.iterdir():
+        if path.name not in keep and path.suffix in (".json", ".lock") and path.is_file():
+            try:
+                path.unlink()
+            except OSError:
+                continue  # another process has it; the next run tries again
+            removed.append(path)
+    return removed
 
 
 def cache_key(directory: Path, name: str, level: str,

@@ -350,3 +350,19 @@ def test_demo_output_is_the_same_with_and_without_the_cache(tmp_path, monkeypatc
                       validate.replace(str(out), "OUT"), _cache_files(sb_root))
     assert len(runs["cached"][3]) == 3 and runs["fresh"][3] == []
     assert runs["cached"][:3] == runs["fresh"][:3]
+
+
+def test_fill_prunes_the_cache_of_eb_dirs_renamed_since(root):
+    api.fill(root)
+    cache = factcache.cache_dir(root)
+    before = sorted(p.name for p in cache.iterdir() if p.suffix == ".json")
+    assert len(before) == 3  # the two EB dirs and calibrated/
+    (root / SB / "X66d").rename(root / SB / "X66d_renamed")
+    api.fill(root)
+    after = sorted(p.name for p in cache.iterdir() if p.suffix == ".json")
+    assert len(after) == 3 and set(after) != set(before)
+    gone = set(before) - set(after)
+    assert len(gone) == 1 and next(iter(gone)).startswith(f"eb-{X66D}-")
+    assert not any(p.name.startswith(next(iter(gone))) for p in cache.iterdir())  # its .lock
+    api.fill(root, dry_run=True)  # a dry run removes nothing
+    assert sorted(p.name for p in cache.iterdir() if p.suffix == ".json") == after

@@ -202,15 +202,23 @@ def facts(path, fmt):
         return
     for eb in data.get("ebs", [data]):
         click.echo(f"== {eb['eb']}")
-        for fid, fact in eb["facts"].items():
-            value = json.dumps(fact["value"], ensure_ascii=False, default=str)
-            if len(value) > 100:
-                value = value[:97] + "..."
-            where = ", ".join(f"{p['file']}:{p['line']}" if p["line"] else p["file"]
-                              for p in fact["provenance"][:2])
-            click.echo(f"{fid:32s} {value}  [{where}]")
+        _echo_facts(eb["facts"])
         for w in eb.get("warnings", []):
             click.echo(f"warning: {w}")
+    if data.get("sb_facts"):
+        click.echo(f"== {data['sb']} (calibrated/: flux equalisation and imaging)")
+        _echo_facts(data["sb_facts"])
+
+
+def _echo_facts(facts: dict) -> None:
+    """One line per fact: id, value (cut at 100 characters), where it was read."""
+    for fid, fact in facts.items():
+        value = json.dumps(fact["value"], ensure_ascii=False, default=str)
+        if len(value) > 100:
+            value = value[:97] + "..."
+        where = ", ".join(f"{p['file']}:{p['line']}" if p["line"] else p["file"]
+                          for p in fact["provenance"][:2])
+        click.echo(f"{fid:32s} {value}  [{where}]")
 
 
 @cli.command()

@@ -1,4 +1,5 @@
-"""qa2docs explain on fields of the SB checklist and README.header, through the entry point."""
+"""qa2docs explain and facts on the SB level (SB checklist, README.header, calibrated/),
+through the entry point."""
 
 from __future__ import annotations
 
@@ -39,3 +40,14 @@ def test_prefix_picks_the_document_of_a_shared_field(sb):
     proc = run_cli("explain", str(sb), "pdf:bands", check=2)
     assert proc.stderr == ("qa2docs: error: unknown document prefix 'pdf:' "
                            "(use sb: or readme:)\n")
+
+
+def test_facts_text_of_the_sb_root_ends_with_the_calibrated_dir(sb):
+    out = run_cli("facts", str(sb)).stdout.splitlines()
+    heads = [line for line in out if line.startswith("== ")]
+    assert heads == ["== uid___A002_Xdd9c61_X66d", "== uid___A002_X4sda4d_Xa12",
+                     f"== {SB} (calibrated/: flux equalisation and imaging)"]
+    tail = out[out.index(heads[-1]) + 1:]
+    assert any(line.startswith("fluxcal.concat_vis               \"calibrated.ms\"  "
+                               "[scriptForFluxCalibration.py:") for line in tail)
+    assert any(line.startswith("imaging.targets ") for line in tail)

@@ -76,3 +76,20 @@ class Extractor:
         if failed:
             raise failed[0]
         yield from reader.facts()
+
+
+class LogExtractor(Extractor):
+    """An extractor whose every input is a log, read by one :class:`LogReader` class.
+
+    Subclasses set :attr:`reader`, a LogReader taking ``(extractor, path)``.
+    """
+
+    reader: ClassVar[type[LogReader]]
+
+    def extract(self, path: Path) -> Iterator[Fact]:
+        """Yield the facts the reader collects from the log at *path*."""
+        return self.extract_log(path, self.log_reader(path))
+
+    def log_reader(self, path: Path) -> LogReader:
+        """A new reader of the log at *path*."""
+        return self.reader(self, Path(path))  # type: ignore[call-arg]

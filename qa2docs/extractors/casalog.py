@@ -32,7 +32,7 @@ import re
 from pathlib import Path
 from typing import Any, ClassVar, Iterator
 
-from qa2docs.extractors.base import Extractor
+from qa2docs.extractors.base import LogExtractor
 from qa2docs.extractors.fluxscale import (
     FLUXSCALE_STARTS,
     FluxscaleRuns,
@@ -82,23 +82,6 @@ def _span_fact(field: str, value: Any, lines: list[int], excerpt: str, extractor
                file: str, rank: int) -> Fact:
     return make_fact(field, value, extractor, file, line=lines[0], end_line=lines[-1],
                      excerpt=excerpt, rank=rank)
-
-
-class CasaLogExtractor(Extractor):
-    """Reads a casapy/casa session log: version, steps, tasks, warnings, fluxscale lines."""
-
-    name: ClassVar[str] = "casalog"
-    patterns: ClassVar[tuple[str, ...]] = ("casapy-*.log", "casa-*.log", "*.casalog")
-    level: ClassVar[str] = "eb"
-    rank: ClassVar[int] = 10
-
-    def extract(self, path: Path) -> Iterator[Fact]:
-        """Yield the facts found in the log at *path*."""
-        return self.extract_log(path, self.log_reader(path))
-
-    def log_reader(self, path: Path) -> _LogState:
-        """The reader that collects this extractor's facts during a scan of *path*."""
-        return _LogState(self, Path(path))
 
 
 class _LogState(LogReader):
@@ -237,3 +220,13 @@ class _LogState(LogReader):
         run = self.runs.last_run()
         if run is not None:
             yield from fluxscale_facts(run, ex, file, rank, later_runs_note(self.runs))
+
+
+class CasaLogExtractor(LogExtractor):
+    """Reads a casapy/casa session log: version, steps, tasks, warnings, fluxscale lines."""
+
+    name: ClassVar[str] = "casalog"
+    patterns: ClassVar[tuple[str, ...]] = ("casapy-*.log", "casa-*.log", "*.casalog")
+    level: ClassVar[str] = "eb"
+    rank: ClassVar[int] = 10
+    reader: ClassVar[type[LogReader]] = _LogState

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, ClassVar, Iterator
 
-from qa2docs.extractors.base import Extractor
+from qa2docs.extractors.base import LogExtractor
 from qa2docs.extractors.logscan import Hit, LogLine, LogReader, LogScanner
 from qa2docs.facts import Fact, make_fact
 
@@ -205,23 +205,6 @@ def later_runs_note(runs: FluxscaleRuns) -> str | None:
     return f"later fluxscale run(s) without results at line(s) {where}; the last complete run is used"
 
 
-class FluxscaleExtractor(Extractor):
-    """Reads the EB's ``.fluxscale`` file (a redirected CASA log of one fluxscale run)."""
-
-    name: ClassVar[str] = "fluxscale"
-    patterns: ClassVar[tuple[str, ...]] = ("*.fluxscale", "*.fluxscale_log.txt")
-    level: ClassVar[str] = "eb"
-    rank: ClassVar[int] = 20
-
-    def extract(self, path: Path) -> Iterator[Fact]:
-        """Yield the facts of the last fluxscale run in *path*."""
-        return self.extract_log(path, self.log_reader(path))
-
-    def log_reader(self, path: Path) -> _FluxscaleReader:
-        """The reader that collects the fluxscale runs during a scan of *path*."""
-        return _FluxscaleReader(self, Path(path))
-
-
 class _FluxscaleReader(LogReader):
     """Collects the fluxscale runs of one file; its facts are the last run's."""
 
@@ -243,3 +226,13 @@ class _FluxscaleReader(LogReader):
         if run is not None:
             yield from fluxscale_facts(run, self.ex.name, self.file, self.ex.rank,
                                        later_runs_note(self.runs))
+
+
+class FluxscaleExtractor(LogExtractor):
+    """Reads the EB's ``.fluxscale`` file (a redirected CASA log of one fluxscale run)."""
+
+    name: ClassVar[str] = "fluxscale"
+    patterns: ClassVar[tuple[str, ...]] = ("*.fluxscale", "*.fluxscale_log.txt")
+    level: ClassVar[str] = "eb"
+    rank: ClassVar[int] = 20
+    reader: ClassVar[type[LogReader]] = _FluxscaleReader

@@ -22,6 +22,7 @@ from qa2docs.models.layout import README_FIELDS
 
 if TYPE_CHECKING:
     from qa2docs.api import FactSet
+    from qa2docs.checklist_text import ParsedDocument
     from qa2docs.discover import SBLayout
 
 # SB checklist Yes/No items answered by a fact of the SB work dir (fact id -> element id).
@@ -214,14 +215,8 @@ def _requested(sb: SBLayout, ebs: list[FactSet]
 
 def _requested_in_readme(sb: SBLayout
                          ) -> dict[str, tuple[str, tuple[Provenance, ...], str | None]]:
-    from qa2docs.checklist_text import read_document
-    from qa2docs.errors import Qa2DocsError
-
-    if not sb.readme.is_file():
-        return {}
-    try:
-        doc = read_document(sb.readme, "readme")
-    except Qa2DocsError:
+    doc = _readme(sb)
+    if doc is None:
         return {}
     out = {}
     for field, element in _REQUESTED:
@@ -369,16 +364,25 @@ def readme_proposals(sb: SBLayout, sfs: FactSet, ebs: list[FactSet], project: Pr
 
 def _readme_form(sb: SBLayout, project: Project | None) -> int:
     """The layout (2 or 3) of the SB's README.header: the file's own, else the Cycle's."""
-    from qa2docs.checklist_text import read_document
-    from qa2docs.errors import Qa2DocsError
     from qa2docs.models.readme_header import ReadmeHeader
 
-    if sb.readme.is_file():
-        try:
-            return read_document(sb.readme, "readme").model.form
-        except Qa2DocsError:
-            pass
+    doc = _readme(sb)
+    if doc is not None:
+        return doc.model.form
     return ReadmeHeader.form_for_cycle(project.effective_cycle if project else None)
+
+
+def _readme(sb: SBLayout) -> ParsedDocument | None:
+    """The SB's README.header parsed; None when it is absent or unreadable (validate says why)."""
+    from qa2docs.checklist_text import read_document
+    from qa2docs.errors import Qa2DocsError
+
+    if not sb.readme.is_file():
+        return None
+    try:
+        return read_document(sb.readme, "readme")
+    except Qa2DocsError:
+        return None
 
 
 def fact_text(fact: Fact | None) -> str:

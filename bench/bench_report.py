@@ -69,7 +69,7 @@ def timed(store: dict[str, float], key: str):
 
 def breakdown(root: Path, eb_dir: Path) -> dict[str, float]:
     """One warm EB report (HTML + PDF), split by stage."""
-    from qa2docs import report
+    from qa2docs.report import build as report
     from qa2docs.render import pdf as pdf_mod
 
     parts: dict[str, float] = {}
@@ -104,9 +104,9 @@ def main() -> None:
     ap.add_argument("--keep", type=Path, help="build the SB here and keep it")
     args = ap.parse_args()
     sys.path.insert(0, str(REPO))
-    from qa2docs.demo import run_demo
-    from qa2docs.discover import discover
-    from qa2docs.report import make_reports
+    from qa2docs.cli.demo import run_demo
+    from qa2docs.discover.layout import discover
+    from qa2docs.report.build import make_reports
 
     work = args.keep or Path(tempfile.mkdtemp(prefix="qa2docs-bench-")) / "demo"
     t0 = time.perf_counter()

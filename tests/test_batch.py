@@ -12,8 +12,8 @@ import pytest
 
 from helpers import run_cli
 
-from qa2docs.batch import input_files, state_path
-from qa2docs.discover import discover
+from qa2docs.workflow.batch import input_files, state_path
+from qa2docs.discover.layout import discover
 
 SB = "B6_IRAS12345"
 HTML = ["qa2_report_B6_IRAS12345.html", "qa2_report_uid___A002_X4sda4d_Xa12.html",

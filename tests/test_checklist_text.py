@@ -8,7 +8,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qa2docs.checklist_text import Change, apply_changes, parse_checklist, parse_readme
+from qa2docs.documents.checklist_text import parse_checklist, parse_readme
+from qa2docs.documents.edit import apply_changes
+from qa2docs.documents.spans import Change
 from qa2docs.errors import ChecklistError
 from qa2docs.models import EBChecklist, ReadmeHeader, SBChecklist
 from qa2docs.models.layout import EB_LAYOUT

@@ -9,7 +9,7 @@ import pytest
 from conftest import GOLDEN, REPO
 from helpers import run_cli
 
-from qa2docs.schemas import schema_texts
+from qa2docs.report.schemas import schema_texts
 
 
 @pytest.mark.parametrize("args, golden", [
@@ -32,7 +32,7 @@ def test_committed_schemas_equal_models(tmp_path):
 
 
 def test_every_command_has_help_with_an_example():
-    from qa2docs.cli import cli
+    from qa2docs.cli.main import cli
 
     for name, command in cli.commands.items():
         assert command.help and ("Example:" in command.help or "Examples:" in command.help), name
@@ -144,12 +144,12 @@ def test_an_unwritable_output_is_a_one_line_error(tmp_path):
 
 
 def test_a_bug_is_one_line_and_exit_3_unless_debug(monkeypatch, capsys):
-    from qa2docs import cli as cli_module
+    from qa2docs.cli import main as cli_module
 
     def boom(*args, **kwargs):
         raise RuntimeError("unexpected")
 
-    monkeypatch.setattr("qa2docs.collect.facts", boom)
+    monkeypatch.setattr("qa2docs.collect.extraction.facts", boom)
     monkeypatch.setattr(cli_module._State, "debug", False)
     monkeypatch.setattr("sys.argv", ["qa2docs", "facts", "."])
     with pytest.raises(SystemExit) as exit_info:

@@ -7,12 +7,14 @@ import re
 
 import pytest
 
-from qa2docs.checklist_text import Change, apply_changes, parse_checklist, parse_readme
-from qa2docs.discover import discover
+from qa2docs.documents.checklist_text import parse_checklist, parse_readme
+from qa2docs.documents.edit import apply_changes
+from qa2docs.documents.spans import Change
+from qa2docs.discover.layout import discover
 from qa2docs.models import EBChecklist, ReadmeHeader, SBChecklist
 from qa2docs.models.layout import COMMENT_COLUMN
 from qa2docs.render.text import render_checklist, render_readme
-from qa2docs.report import make_reports
+from qa2docs.report.build import make_reports
 
 from conftest import GOLDEN
 from helpers import run_cli

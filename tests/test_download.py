@@ -16,7 +16,7 @@ import pytest
 
 from helpers import run_cli
 
-from qa2docs.download import find_links, parse_md5
+from qa2docs.workflow.download import find_links, parse_md5
 
 UID_A = "uid___A002_X4sda4d_Xa12"
 UID_B = "uid___A002_Xdd9c61_X66d"

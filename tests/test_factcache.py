@@ -19,11 +19,13 @@ import pytest
 import qa2docs
 from conftest import SAMPLES
 from helpers import run_cli
-from qa2docs import api, collect, factcache
-from qa2docs.discover import discover
+from qa2docs import api
+from qa2docs.collect import cache as factcache
+from qa2docs.collect import extraction as collect
+from qa2docs.discover.layout import discover
 from qa2docs.extractors.base import ExtractionWarning
-from qa2docs.facts import make_fact
-from qa2docs.project import load_raw
+from qa2docs.models.facts import make_fact
+from qa2docs.documents.project import load_raw
 
 SAMPLE = SAMPLES / "seed"
 SB = "B6_IRAS12345"
@@ -141,7 +143,7 @@ def _undated(html: str) -> str:
 def test_report_html_is_the_same_from_the_cache(root, extractions):
     api.fill(root)
     shutil.rmtree(factcache.cache_dir(root))
-    from qa2docs.report import make_reports
+    from qa2docs.report.build import make_reports
 
     cold = {p.name: _undated(p.read_text()) for p in make_reports(root, pdf=False, now=NOW)}
     misses = len(extractions)

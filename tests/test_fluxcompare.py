@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from qa2docs.extractors.fluxscale import FluxscaleExtractor
-from qa2docs.fluxcompare import (
+from qa2docs.criteria.fluxcompare import (
     compare_fitted_spectra,
     compare_flux_densities,
     plot_flux_comparison,

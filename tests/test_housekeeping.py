@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from helpers import make_sb, run_cli
-from qa2docs.housekeeping import LockHolder
+from qa2docs.workflow.housekeeping import LockHolder
 
 SB = "B6_IRAS12345"
 X66D = "uid___A002_Xdd9c61_X66d"
@@ -418,7 +418,7 @@ def test_clear_empty_calibrated_keeps_nothing_and_says_so(sb):
 def test_apply_clear_skips_what_vanished_after_the_plan(sb):
     import shutil
 
-    from qa2docs.housekeeping import apply_clear, plan_clear
+    from qa2docs.workflow.housekeeping import apply_clear, plan_clear
 
     eb = sb / SB / "X66d"
     plan = plan_clear(eb)

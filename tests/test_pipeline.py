@@ -11,7 +11,7 @@ from helpers import make_sb, run_cli
 from qa2docs.errors import Qa2DocsError
 from qa2docs.extractors import registry
 from qa2docs.extractors.base import Extractor
-from qa2docs.facts import make_fact
+from qa2docs.models.facts import make_fact
 
 
 class PwvNoteExtractor(Extractor):

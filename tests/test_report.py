@@ -17,13 +17,15 @@ import pytest
 from helpers import run_cli
 
 from qa2docs import api
-from qa2docs.checklist_text import Change, apply_changes, read_document
-from qa2docs.discover import discover
-from qa2docs.project import load_raw
+from qa2docs.documents.checklist_text import read_document
+from qa2docs.documents.edit import apply_changes
+from qa2docs.documents.spans import Change
+from qa2docs.discover.layout import discover
+from qa2docs.documents.project import load_raw
 from qa2docs.render.filters import markdown
 from qa2docs.render.html import ImageResolver, canonical_html
 from qa2docs.render.pdf import RefusedURL, allowed_file
-from qa2docs.report import make_reports
+from qa2docs.report.build import make_reports
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "samples" / "seed"
@@ -303,13 +305,13 @@ def test_missing_plot_file_renders_a_note(sample_root, monkeypatch):
             update={"value": [*fact.value, "x.ms.tsys.plots/gone.png"]})
         return fs
 
-    monkeypatch.setattr("qa2docs.report.eb_facts", with_ghost)
+    monkeypatch.setattr("qa2docs.report.build.eb_facts", with_ghost)
     html = make_reports(eb.dir, pdf=False, now=NOW)[0].read_text()
     assert '<span class="missing">missing: x.ms.tsys.plots/gone.png</span>' in html
 
 
 def test_validation_not_available(sample_root, monkeypatch):
-    monkeypatch.setitem(sys.modules, "qa2docs.validate", None)  # import fails
+    monkeypatch.setitem(sys.modules, "qa2docs.validate.run", None)  # import fails
     eb = discover(sample_root).ebs[0]
     html = make_reports(eb.dir, pdf=False, now=NOW)[0].read_text()
     assert "validation not available" in html
@@ -321,7 +323,7 @@ def test_validation_not_available(sample_root, monkeypatch):
 def test_cli_report_html_only(sample_root, tmp_path):
     from click.testing import CliRunner
 
-    from qa2docs.cli import cli
+    from qa2docs.cli.main import cli
 
     out = tmp_path / "out"
     result = CliRunner().invoke(cli, ["report", str(sample_root), "--html", "-o", str(out)])
@@ -355,7 +357,7 @@ def test_cli_report_prints_pdfs_in_parallel_the_same(sample_reports, tmp_path):
 
 
 def test_help_imports_neither_weasyprint_nor_matplotlib():
-    code = ("import sys, qa2docs.cli; qa2docs.cli.cli.main(['--help'], standalone_mode=False);"
+    code = ("import sys, qa2docs.cli.main; qa2docs.cli.cli.main(['--help'], standalone_mode=False);"
             "print(sorted(m for m in ('weasyprint', 'matplotlib') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "report" in out.stdout

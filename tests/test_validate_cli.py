@@ -12,7 +12,7 @@ from conftest import REPO
 from helpers import run_cli
 from validate_support import SB, SB_CHECKLIST, X66D, XA12, build_filled_sample, complete_sb, edit
 
-from qa2docs.validate import ValidationReport, find_sb_roots, validate_path
+from qa2docs.validate.run import ValidationReport, find_sb_roots, validate_path
 
 
 @pytest.fixture(scope="module")

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from qa2docs.checklist_text import parse_readme
-from qa2docs.validation.imaging import judge_beam, judge_rms, readme_achieved
-from qa2docs.validation.quantities import format_jy, parse_beam, parse_flux, parse_resolution
-from qa2docs.validation.tolerances import load_tolerances
+from qa2docs.documents.checklist_text import parse_readme
+from qa2docs.criteria.judgement import judge_beam, judge_rms
+from qa2docs.validate.imaging import readme_achieved
+from qa2docs.criteria.quantities import format_jy, parse_beam, parse_flux, parse_resolution
+from qa2docs.criteria.tolerances import load_tolerances
 
 
 def line_with(path, needle: str) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from qa2docs.validate import RULES
+from qa2docs.validate.run import RULES
 from validate_support import (
     README, SB, SB_CHECKLIST, X66D, XA12, build_filled_sample, complete_sb, edit, of_rule,
     set_line, validate,

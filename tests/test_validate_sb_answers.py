@@ -9,8 +9,8 @@ import pytest
 
 from qa2docs import api
 from qa2docs.extractors.imaging import ImagingExtractor
-from qa2docs.fluxcompare import compare_flux_densities
-from qa2docs.validation.flux import per_eb_fluxes
+from qa2docs.criteria.fluxcompare import compare_flux_densities
+from qa2docs.criteria.flux_table import per_eb_fluxes
 from validate_support import (  # noqa: F401 (filled, sb: fixtures)
     README, SB, SB_CHECKLIST, edit, filled, sb, set_line,
 )

@@ -12,9 +12,9 @@ from ruamel.yaml import YAML
 from conftest import REPO
 
 from qa2docs.errors import Qa2DocsError
-from qa2docs.validation.tolerances import load_tolerances
+from qa2docs.criteria.tolerances import load_tolerances
 
-DATA = REPO / "qa2docs" / "data" / "tolerances.yaml"
+DATA = REPO / "qa2docs" / "criteria" / "tolerances.yaml"
 
 
 def _data() -> dict:
@@ -76,7 +76,7 @@ def test_citations_say_when_a_source_was_not_verified():
 
 
 def test_the_file_ships_as_package_data():
-    shipped = Path(str(files("qa2docs") / "data" / "tolerances.yaml"))
+    shipped = Path(str(files("qa2docs.criteria") / "tolerances.yaml"))
     assert shipped.read_bytes() == DATA.read_bytes()
     ignored = subprocess.run(["git", "check-ignore", "-q", str(DATA)], cwd=REPO)
     assert ignored.returncode == 1, "tolerances.yaml must not be git-ignored (the wheel skips it)"

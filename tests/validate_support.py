@@ -12,9 +12,11 @@ import pytest
 from conftest import SAMPLES
 
 from qa2docs import api
-from qa2docs.checklist_text import Change, apply_changes, read_document
-from qa2docs.project import load_raw
-from qa2docs.validate import ValidationReport, validate_path
+from qa2docs.documents.checklist_text import read_document
+from qa2docs.documents.edit import apply_changes
+from qa2docs.documents.spans import Change
+from qa2docs.documents.project import load_raw
+from qa2docs.validate.run import ValidationReport, validate_path
 
 SB = "B6_IRAS12345"
 X66D = f"Checklist_SB_{SB}_uid___A002_Xdd9c61_X66d.txt"

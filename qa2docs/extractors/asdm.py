@@ -47,7 +47,7 @@ import defusedxml.sax
 
 from qa2docs.errors import ExtractionError
 from qa2docs.extractors.base import Extractor
-from qa2docs.facts import Fact, make_fact
+from qa2docs.models.facts import Fact, make_fact
 
 RANK_ASDM = 40
 MJD_EPOCH = datetime(1858, 11, 17, tzinfo=timezone.utc)

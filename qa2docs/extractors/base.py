@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import ClassVar, Iterator
 
 from qa2docs.extractors.logscan import LogReader, scan_log
-from qa2docs.facts import Fact
+from qa2docs.models.facts import Fact
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ class Extractor:
             path: the file (or folder, for ``asdm`` and ``plots``) to read.
 
         Returns:
-            An iterator of :class:`qa2docs.facts.Fact`; provenance ``file`` is ``path.name``
+            An iterator of :class:`qa2docs.models.facts.Fact`; provenance ``file`` is ``path.name``
             unless the extractor has reason to keep more of the path.
         """
         raise NotImplementedError

@@ -48,7 +48,7 @@ from qa2docs.errors import ExtractionError
 from qa2docs.extractors.base import Extractor
 from qa2docs.extractors.pyscript import Arg, NotLiteral, PyScript, closing, read_text
 from qa2docs.extractors.pyscript import Call as PyCall
-from qa2docs.facts import Fact, make_fact
+from qa2docs.models.facts import Fact, make_fact
 
 RANK = 30
 

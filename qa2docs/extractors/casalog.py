@@ -40,7 +40,7 @@ from qa2docs.extractors.fluxscale import (
     later_runs_note,
 )
 from qa2docs.extractors.logscan import Hit, LogLine, LogReader, LogScanner
-from qa2docs.facts import Fact, make_fact
+from qa2docs.models.facts import Fact, make_fact
 
 MAX_MESSAGES = 500
 MAX_TASKS = 2000

@@ -31,7 +31,7 @@ from typing import Callable, ClassVar, Iterator
 
 from qa2docs.extractors.base import LogExtractor
 from qa2docs.extractors.logscan import Hit, LogLine, LogReader, LogScanner
-from qa2docs.facts import Fact, make_fact
+from qa2docs.models.facts import Fact, make_fact
 
 _NUM = r"[-+]?(?:nan|inf|(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)"
 _FLUX = re.compile(

@@ -81,9 +81,9 @@ from typing import Any, Callable, Iterator, Mapping
 
 from qa2docs.errors import ExtractionError
 from qa2docs.extractors.base import Extractor
-from qa2docs.extractors.pyscript import NotLiteral, Problem, PyScript, read_text
 from qa2docs.extractors.pyscript import Call as PyCall
-from qa2docs.facts import Fact, Provenance, make_fact
+from qa2docs.extractors.pyscript import NotLiteral, Problem, PyScript, read_text
+from qa2docs.models.facts import Fact, Provenance, make_fact
 
 RANK_SCRIPT = 30
 RANK_TABLE_FILE = 20

@@ -42,18 +42,17 @@ listobs (``.split`` in the file or MS name) calibration facts get +1 and observa
 
 from __future__ import annotations
 
-from fnmatch import fnmatch
-
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
+from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from qa2docs.errors import ExtractionError
 from qa2docs.extractors.base import Extractor
 from qa2docs.extractors.logscan import Hit, LogReader, LogScanner, decode_line
-from qa2docs.facts import Fact, make_fact
+from qa2docs.models.facts import Fact, make_fact
 
 RANK_LISTFILE = 20
 RANK_IN_LOG = 10

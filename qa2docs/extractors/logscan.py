@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Callable, ClassVar, Iterable, Iterator, Sequen
 from qa2docs.errors import ExtractionError
 
 if TYPE_CHECKING:
-    from qa2docs.facts import Fact
+    from qa2docs.models.facts import Fact
 
 CHUNK_SIZE = 16 * 1024 * 1024
 """Bytes read per chunk; also the longest line the scanner can return whole."""

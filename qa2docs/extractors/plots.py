@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Iterator
 
 from qa2docs.extractors.base import Extractor
-from qa2docs.facts import Fact, make_fact
+from qa2docs.models.facts import Fact, make_fact
 
 RANK_PLOTS = 20
 PLOT_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".pdf"})

@@ -9,8 +9,8 @@ import pytest
 from qa2docs.extractors.asdm import (
     AsdmExtractor, array_time_iso, asdm_array, asdm_strings, quantity, uid_to_name,
 )
-from qa2docs.facts import Fact
-from qa2docs.sb_answers import requested_texts
+from qa2docs.models.facts import Fact
+from qa2docs.answers.sb import requested_texts
 
 CORPUS_ASDM = "asdm/uid___A002_Xfb2c11_X3b4"
 

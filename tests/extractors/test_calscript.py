@@ -8,7 +8,7 @@ import pytest
 
 from qa2docs.errors import ExtractionError
 from qa2docs.extractors.calscript import CalScriptExtractor
-from qa2docs.facts import Fact
+from qa2docs.models.facts import Fact
 from helpers import extract_facts
 
 CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus"

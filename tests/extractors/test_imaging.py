@@ -10,7 +10,7 @@ import pytest
 from qa2docs.errors import ExtractionError
 from qa2docs.extractors.imaging import ImagingExtractor, Script
 from qa2docs.extractors.registry import get_extractors
-from qa2docs.facts import Fact
+from qa2docs.models.facts import Fact
 from helpers import extract_facts
 
 REPO = Path(__file__).resolve().parents[2]

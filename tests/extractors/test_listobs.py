@@ -8,7 +8,7 @@ import pytest
 
 from qa2docs.errors import ExtractionError
 from qa2docs.extractors.listobs import ListobsExtractor, array_kind, band_from_frequency
-from qa2docs.facts import Fact
+from qa2docs.models.facts import Fact
 
 CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus"
 EB1 = "casa6/uid___A002_Xc0ffee_X1b.ms.listobs"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from qa2docs.extractors.plots import PlotsExtractor, plot_item
-from qa2docs.facts import Fact
+from qa2docs.models.facts import Fact
 
 UID = "uid___A002_Xbf792a_X14cc"
 

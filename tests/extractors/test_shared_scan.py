@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from qa2docs import collect
+from qa2docs.collect import extraction as collect
 from qa2docs.errors import ExtractionError
 from qa2docs.extractors import logscan
 from qa2docs.extractors.casalog import CasaLogExtractor

@@ -1,0 +1,83 @@
+"""Choose one fact per field (most specific source wins) and derive combined facts."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Iterable
+
+from qa2docs.models.facts import Fact, Provenance
+
+
+def _same(a: Any, b: Any) -> bool:
+    return json.dumps(a, sort_keys=True, default=str) == json.dumps(b, sort_keys=True, default=str)
+
+
+def _agrees(value: Any, best: Any) -> bool:
+    """Same value, or a dict whose every key holds the same as in *best* (a part of it)."""
+    if isinstance(value, dict) and isinstance(best, dict):
+        return all(k in best and _same(v, best[k]) for k, v in value.items())
+    return _same(value, best)
+
+
+def resolve_facts(facts: Iterable[Fact]) -> dict[str, Fact]:
+    """One fact per field: highest rank, the later one on a tie; disagreements become notes."""
+    by_field: dict[str, list[Fact]] = {}
+    for fact in facts:
+        by_field.setdefault(fact.field, []).append(fact)
+    chosen: dict[str, Fact] = {}
+    for name, group in by_field.items():
+        best = max(enumerate(group), key=lambda ix: (ix[1].rank, ix[0]))[1]
+        if name in COMBINED_FIELDS:
+            best = _combine(group, best)
+        others = [f for f in group if f is not best and not _agrees(f.value, best.value)]
+        if others:
+            said = "; ".join(f"{o.provenance[0].where() if o.provenance else '?'} says "
+                             f"{_short(o.value)}" for o in others[:3])
+            note = "; ".join(filter(None, [best.note, f"sources disagree: {said}"]))
+            best = best.model_copy(update={"note": note})
+        chosen[name] = best
+    return dict(sorted(derive_facts(chosen).items()))
+
+
+# Fields whose value is a dict that several sources fill in part: the ASDM gives the exact
+# start/end, listobs adds the time on source. Keys of a more specific source win.
+COMBINED_FIELDS = frozenset({"observation"})
+
+
+def _combine(group: list[Fact], best: Fact) -> Fact:
+    if not all(isinstance(f.value, dict) for f in group):
+        return best
+    value: dict = {}
+    provenance: tuple[Provenance, ...] = ()
+    for fact in sorted(group, key=lambda f: f.rank):
+        value.update({k: v for k, v in fact.value.items() if v not in (None, {}, [])})
+        provenance = fact.provenance + tuple(p for p in provenance if p not in fact.provenance)
+    others = [f for f in group if f is not best]
+    return best.model_copy(update={"value": value, "provenance": provenance}) if others else best
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, default=str)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def derive_facts(facts: dict[str, Fact]) -> dict[str, Fact]:
+    """Facts that need two sources: good antennas = antennas minus those flagged in full."""
+    out = dict(facts)
+    antennas = facts.get("antennas")
+    flagged = facts.get("flagged_antennas")
+    if antennas is not None and flagged is not None and "good_antennas" not in facts:
+        names = list(antennas.value)
+        bad = sorted(set(flagged.value) & set(names))
+        out["good_antennas"] = Fact(
+            field="good_antennas", value=len(names) - len(bad),
+            provenance=antennas.provenance + flagged.provenance, rank=antennas.rank,
+            note=(f"{len(names)} antennas, flagged in full: {', '.join(bad)}" if bad
+                  else f"{len(names)} antennas, none flagged in full"))
+    return out
+
+
+def provenance_json(provs: Iterable[Provenance]) -> list[dict]:
+    """Provenance as in DESIGN 4.2's JSON: file, line, excerpt, extractor."""
+    return [{"file": p.file, "line": p.line, "end_line": p.end_line, "excerpt": p.excerpt,
+             "extractor": p.extractor} for p in provs]

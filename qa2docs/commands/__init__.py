@@ -1,1 +1,0 @@
-"""Click commands of the later pipeline stages (validate, fluxscale, report)."""

@@ -1,0 +1,6 @@
+"""The documents stage: the reducer's text files, read and written exactly.
+
+The ESO text checklists and README.header.txt are parsed with the span of every answer and
+edited in place (only answer spans change; every other byte survives); qa2docs.yaml (the
+project facts typed once) is read and updated round-trip.
+"""

@@ -1,0 +1,193 @@
+"""Regenerate the QA2 reports of every SB root under a folder, incrementally.
+
+    >>> from qa2docs.workflow.batch import run_batch, sb_roots
+    >>> [o.status for o in run_batch(sb_roots("/analysis/me"), jobs=4)]
+
+An SB root is skipped when nothing it is made from changed since its reports were written:
+its checklists, qa2docs.yaml and README.header.txt, every input file an extractor reads in
+its EB dirs, and the entries of ``calibrated/``. Their mtimes (and the reports') are kept
+in ``<SB root>/.qa2docs/batch.json`` after each run. One failing SB root is reported and
+the others go on. ``jobs > 1`` spreads the SB roots over a process pool; a dask.distributed
+scheduler address (``tcp://host:8786``, the optional ``dask`` extra) spreads them over the
+scheduler's workers instead, which must have qa2docs installed and see the same paths.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from qa2docs.collect.inputs import eb_inputs
+from qa2docs.discover.layout import STATE_DIR, SBLayout, discover
+from qa2docs.errors import Qa2DocsError
+from qa2docs.fileio import write_atomically
+
+BATCH_STATE = "batch.json"
+_STATE_VERSION = 1
+
+
+@dataclass
+class Outcome:
+    """What happened to one SB root: ``regenerated``, ``skipped`` or ``failed``."""
+
+    root: Path
+    status: str
+    message: str = ""
+    written: list[Path] = field(default_factory=list)
+
+
+def _mtimes(paths: Iterable[Path], root: Path) -> dict[str, int]:
+    """Relative path -> mtime in ns of each path that exists (links followed)."""
+    out = {}
+    for p in paths:
+        try:
+            out[os.path.relpath(p, root)] = p.stat().st_mtime_ns
+        except OSError:
+            continue
+    return out
+
+
+def input_files(sb: SBLayout) -> list[Path]:
+    """Every file the reports of *sb* are made from (folders with their direct entries)."""
+    from qa2docs.extractors.registry import get_extractors
+
+    extractors = get_extractors()
+    found = [p for p in sb.root.glob("Checklist_SB_*.txt")]
+    found += [sb.project_file, sb.readme]
+    for eb in sb.ebs:
+        found += [p for _, p in eb_inputs(eb.dir, extractors, "eb")]
+    found += [p for _, p in eb_inputs(sb.calibrated, extractors, "sb")]
+    if sb.calibrated.is_dir():
+        found += [sb.calibrated, *sb.calibrated.iterdir()]
+    for p in list(found):
+        if p.is_dir():
+            found += list(p.iterdir())
+    return sorted(set(found))
+
+
+def state_path(root: Path) -> Path:
+    """``<SB root>/.qa2docs/batch.json``."""
+    return root / STATE_DIR / BATCH_STATE
+
+
+def _load_state(root: Path) -> dict:
+    try:
+        data = json.loads(state_path(root).read_text())
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) and data.get("version") == _STATE_VERSION else {}
+
+
+def up_to_date(root: Path, inputs: dict[str, int], formats: list[str]) -> bool:
+    """Whether the last run saw exactly these inputs (same files, same mtimes: the reports
+    are newer than all of them), wrote these *formats*, and its reports are untouched.
+
+    Comparing with the recorded mtimes rather than with the reports' own ones also catches
+    an input replaced by an older copy, and is not fooled by a file dated in the future.
+    """
+    state = _load_state(root)
+    if not state or state.get("inputs") != inputs:
+        return False
+    if not set(formats) <= set(state.get("formats") or []):
+        return False
+    reports = state.get("reports") or {}
+    return bool(reports) and _mtimes((root / rel for rel in reports), root) == reports
+
+
+def regenerate(root: Path | str, html: bool = True, pdf: bool = True,
+               force: bool = False) -> Outcome:
+    """Regenerate the reports of one SB root unless they are up to date; never raises."""
+    root = Path(root)
+    try:
+        sb = discover(root)
+        inputs = _mtimes(input_files(sb), root)
+        formats = [f for f, wanted in (("html", html), ("pdf", pdf)) if wanted]
+        if not force and up_to_date(root, inputs, formats):
+            return Outcome(root, "skipped", "up to date")
+        from qa2docs.report.build import make_reports
+
+        written = make_reports(root, html=html, pdf=pdf)
+        state = {"version": _STATE_VERSION, "inputs": inputs, "formats": formats,
+                 "reports": _mtimes(written, root)}
+        write_atomically(state_path(root), json.dumps(state, indent=1, sort_keys=True) + "\n")
+        return Outcome(root, "regenerated", f"{len(written)} report file(s)", written)
+    except Qa2DocsError as err:
+        return Outcome(root, "failed", str(err))
+    except Exception as err:  # one broken SB must not stop the batch
+        if os.environ.get("QA2DOCS_DEBUG") == "1":
+            raise
+        return Outcome(root, "failed", f"{type(err).__name__}: {err}")
+
+
+def sb_roots(top: Path | str) -> list[Path]:
+    """The SB roots (folders with qa2docs.yaml) at or below *top*, sorted."""
+    from qa2docs.validate.run import find_sb_roots
+
+    top = Path(top)
+    if not top.is_dir():
+        raise Qa2DocsError(f"{top}: not a folder")
+    return find_sb_roots(top)
+
+
+def run_batch(roots: Iterable[Path], jobs: int = 1, html: bool = True, pdf: bool = True,
+              force: bool = False, on_done: Callable[[Outcome], None] | None = None,
+              dask_address: str | None = None) -> list[Outcome]:
+    """Regenerate the reports of every SB root in *roots* (see :func:`sb_roots`), *jobs* at
+    a time, or on the workers of the dask scheduler at *dask_address*; *on_done* is called
+    as each one ends. Returns the outcomes sorted by root."""
+    roots = [Path(root).resolve() for root in roots]
+    outcomes: list[Outcome] = []
+
+    def done(outcome: Outcome) -> None:
+        outcomes.append(outcome)
+        if on_done:
+            on_done(outcome)
+
+    if dask_address:
+        _run_on_dask(dask_address, roots, (html, pdf, force), done)
+    elif jobs <= 1 or len(roots) <= 1:
+        for root in roots:
+            done(regenerate(root, html, pdf, force))
+    else:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(roots))) as pool:
+            futures = [pool.submit(regenerate, root, html, pdf, force) for root in roots]
+            for future in as_completed(futures):
+                done(future.result())
+    return sorted(outcomes, key=lambda o: o.root)
+
+
+DASK_TIMEOUT_S = 10.0
+"""How long to wait for the dask scheduler to answer ($QA2DOCS_DASK_TIMEOUT overrides)."""
+
+
+def _run_on_dask(address: str, roots: list[Path], args: tuple[bool, bool, bool],
+                 done: Callable[[Outcome], None]) -> None:
+    """One task per SB root on the scheduler's workers; *done* as each one ends."""
+    try:
+        from distributed import Client
+        from distributed import as_completed as dask_completed
+    except ImportError:
+        raise Qa2DocsError("--dask needs dask.distributed: pip install 'qa2docs[dask]'") from None
+    try:
+        timeout = float(os.environ.get("QA2DOCS_DASK_TIMEOUT", DASK_TIMEOUT_S))
+    except ValueError:
+        raise Qa2DocsError("QA2DOCS_DASK_TIMEOUT must be a number of seconds") from None
+    try:
+        client = Client(address, timeout=f"{timeout}s", set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as err:
+        raise Qa2DocsError(f"cannot reach the dask scheduler at {address}: {err}") from None
+    with client:
+        # pure=False: a root regenerated earlier must be looked at again, not taken from
+        # the scheduler's memory of an earlier run.
+        futures = client.map(regenerate, roots, *([a] * len(roots) for a in args), pure=False)
+        root_of = {future.key: root for future, root in zip(futures, roots)}
+        for future in dask_completed(futures, loop=client.loop):
+            try:
+                done(future.result())
+            except Exception as err:  # the worker died or could not unpickle the task
+                done(Outcome(root_of[future.key], "failed",
+                             f"dask worker: {type(err).__name__}: {err}"))

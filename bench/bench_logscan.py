@@ -150,10 +150,10 @@ def timed(cmd: list[str], repeat: int) -> tuple[float, int, str]:
 _EXTRACT = """
 import sys, time
 from pathlib import Path
-from qa2docs.extractors import logscan
+from qa2docs.extractors import logscan_ranges
 from qa2docs.extractors.{mod} import {cls}
 if {single}:
-    logscan.PARALLEL_MIN_SIZE = float("inf")  # scan in this process only
+    logscan_ranges.PARALLEL_MIN_SIZE = float("inf")  # scan in this process only
 ex = {cls}()
 t0 = time.perf_counter()
 facts = list(ex.extract(Path(sys.argv[1])))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples"
 GOLDEN = REPO / "tests" / "golden"
-CORPUS = REPO.parent / "shared" / "corpus"
+CORPUS = Path(os.environ.get("QA2DOCS_CORPUS", REPO.parent / "shared" / "corpus"))
 
 
 def pytest_addoption(parser):

@@ -6,6 +6,9 @@ import gzip
 import hashlib
 import io
 import json
+import os
+import subprocess
+import sys
 import tarfile
 import threading
 import time
@@ -16,7 +19,9 @@ import pytest
 
 from helpers import run_cli
 
-from qa2docs.workflow.download import find_links, parse_md5
+from qa2docs.workflow.download.page import Link, find_links, parse_md5
+from qa2docs.workflow.download.transfer import download_tar
+from qa2docs.errors import Qa2DocsError
 
 UID_A = "uid___A002_X4sda4d_Xa12"
 UID_B = "uid___A002_Xdd9c61_X66d"
@@ -31,6 +36,7 @@ class _Site:
         self.ignore_range = False
         self.cuts = 0  # this many next tar answers stop after half the body
         self.delay = 0.0  # seconds each tar answer waits before its headers
+        self.trickle = 0.0  # if set, tar bodies are sent one byte every this many seconds
         self.inflight = self.most_inflight = 0  # tar requests being answered at once
         self.lock = threading.Lock()
 
@@ -80,6 +86,11 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_response(200)
         self.send_header("Content-Length", str(len(body) - start))
         self.end_headers()
+        if self.site.trickle and self.path.endswith(".tar"):
+            for i in range(start, len(body)):  # until the client hangs up
+                self.wfile.write(body[i:i + 1])
+                time.sleep(self.site.trickle)
+            return
         if self.site.cuts and self.path.endswith(".tar"):
             self.site.cuts -= 1
             self.wfile.write(body[start:start + (len(body) - start) // 2])
@@ -148,6 +159,17 @@ def publish(site: _Site, tars: dict[str, bytes], md5_override: dict[str, str] | 
     page = "<html><body><h1>Index</h1>\n" + "<br>\n".join(links) + "\n</body></html>"
     site.files["/qa2/abc/"] = page.encode()
     return f"{site.base}/qa2/abc/"
+
+
+def run_bounded(*args: str, seconds: float, check: int) -> subprocess.CompletedProcess:
+    """``run_cli`` that fails the test instead of hanging when qa2docs takes over *seconds*."""
+    try:
+        proc = subprocess.run([sys.executable, "-m", "qa2docs", *args], capture_output=True,
+                              text=True, timeout=seconds)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"qa2docs {' '.join(args)} still ran after {seconds} s")
+    assert proc.returncode == check, (proc.returncode, proc.stdout, proc.stderr)
+    return proc
 
 
 def tar_gets(site: _Site) -> list[tuple[str, str | None]]:
@@ -359,3 +381,82 @@ def test_timeout_is_a_one_line_network_error(site, tmp_path):
     assert proc.stderr.startswith(f"qa2docs: error: {url}{UID_A}.tar (partial file kept as ")
     assert "network error after 1 attempt(s): timed out" in proc.stderr
     assert len(proc.stderr.splitlines()) == 1
+
+
+def test_trickling_server_is_given_up_at_the_minimum_rate(site, tmp_path):
+    """--timeout bounds each wait; a byte every second (each read well within it) is too slow."""
+    url = publish(site, {f"{UID_A}.tar": asdm_tar(UID_A)})
+    site.trickle = 1.0
+    out = tmp_path / "sb"
+    t0 = time.monotonic()
+    proc = run_bounded("download", url, "-o", str(out), "--timeout", "2", "--retries", "0",
+                       seconds=20, check=2)
+    assert time.monotonic() - t0 < 12
+    assert proc.stderr.startswith(f"qa2docs: error: {url}{UID_A}.tar (partial file kept as ")
+    assert f"network error after 1 attempt(s): {UID_A}.tar: too slow: " in proc.stderr
+    assert "less than 1024 bytes/s over 2 s" in proc.stderr
+    assert len(proc.stderr.splitlines()) == 1
+    assert 0 < (out / f"{UID_A}.tar.part").stat().st_size < 10
+
+
+@pytest.mark.parametrize("where, kind", [
+    (".part", "link"), (".part", "dangling link"), (".part", "fifo"), ("", "link")])
+def test_link_or_fifo_at_the_tar_paths_is_never_followed(site, tmp_path, where, kind):
+    data = asdm_tar(UID_A)
+    url = publish(site, {f"{UID_A}.tar": data, f"{UID_B}.tar": asdm_tar(UID_B)})
+    out = tmp_path / "sb"
+    out.mkdir()
+    outside = tmp_path / "precious.txt"
+    if kind == "link":
+        outside.write_bytes(data[:1000])  # looks like a partial download: resumable
+    placed = out / f"{UID_A}.tar{where}"
+    if kind == "fifo":
+        os.mkfifo(placed)
+    else:
+        placed.symlink_to(outside)
+    proc = run_bounded("download", url, "-o", str(out), seconds=60, check=1)
+    what = "is not a regular file; not used" if kind == "fifo" else \
+        "is a symbolic link; not followed"
+    assert proc.stderr == f"qa2docs: error: {placed}: {what} (remove it and rerun)\n"
+    assert (outside.read_bytes() == data[:1000]) if kind == "link" else not outside.exists()
+    assert placed.is_symlink() or kind == "fifo"
+    assert [r[0] for r in tar_gets(site)] == [f"/qa2/abc/{UID_B}.tar"]  # the other tar goes on
+    assert (out / UID_B / "ASDM.xml").exists() and not (out / UID_A).exists()
+    assert "download: 1 of 2 ASDM tar(s) ready" in proc.stdout
+
+
+@pytest.mark.parametrize("dangling", [False, True])
+def test_download_tar_opens_the_part_without_following_a_link(site, tmp_path, dangling):
+    """The open itself refuses a link (a link put there after the check is not followed)."""
+    url = publish(site, {f"{UID_A}.tar": asdm_tar(UID_A)})
+    outside = tmp_path / "precious.txt"
+    if not dangling:
+        outside.write_bytes(b"keep me")
+    (tmp_path / f"{UID_A}.tar.part").symlink_to(outside)
+    with pytest.raises(Qa2DocsError, match=r"\.tar\.part: is a symbolic link; not followed"):
+        download_tar(Link(f"{url}{UID_A}.tar", f"{UID_A}.tar"), tmp_path, retries=0)
+    assert outside.read_bytes() == b"keep me" if not dangling else not outside.exists()
+
+
+@pytest.mark.parametrize("change", ["size", "mtime"])
+def test_rerun_checks_again_a_tar_changed_since_its_md5_was_recorded(site, tmp_path, change):
+    """The record (size, mtime, md5) only spares the md5 of a tar that is unchanged since."""
+    data = asdm_tar(UID_A)
+    url = publish(site, {f"{UID_A}.tar": data})
+    out = tmp_path / "sb"
+    run_cli("download", url, "-o", str(out))
+    tar = out / f"{UID_A}.tar"
+    before = tar.stat()
+    if change == "size":  # bytes appended, the mtime put back: only the size tells
+        tar.write_bytes(data + b"\0" * 512)
+        os.utime(tar, ns=(before.st_atime_ns, before.st_mtime_ns))
+    else:  # a byte flipped, the size the same: only the mtime tells
+        tar.write_bytes(data[:-2000] + bytes([data[-2000] ^ 0xFF]) + data[-1999:])
+        os.utime(tar, ns=(before.st_atime_ns, before.st_mtime_ns + 10**9))
+    site.requests.clear()
+    proc = run_cli("download", url, "-o", str(out))
+    assert tar_gets(site) == [(f"/qa2/abc/{UID_A}.tar", None)]  # hashed, found wrong, fetched
+    assert tar.read_bytes() == data
+    assert f"downloaded: {UID_A}.tar" in proc.stdout and "md5 ok" in proc.stdout
+    state = json.loads((out / ".qa2docs-download.json").read_text())
+    assert state[f"{UID_A}.tar"]["mtime_ns"] == tar.stat().st_mtime_ns

@@ -368,3 +368,14 @@ def test_fill_prunes_the_cache_of_eb_dirs_renamed_since(root):
     assert not any(p.name.startswith(next(iter(gone))) for p in cache.iterdir())  # its .lock
     api.fill(root, dry_run=True)  # a dry run removes nothing
     assert sorted(p.name for p in cache.iterdir() if p.suffix == ".json") == after
+
+
+def test_every_code_pattern_of_the_digest_names_files():
+    """A module moved or split must not drop out of the cache key silently."""
+    package = Path(qa2docs.__file__).parent
+    for pattern in factcache.CODE:
+        assert list(package.glob(pattern)), pattern
+    digested = {p.relative_to(package).as_posix() for pattern in factcache.CODE
+                for p in package.glob(pattern)}
+    assert {"collect/resolve.py", "extractors/calscript/__init__.py",
+            "extractors/listobs/__init__.py", "models/facts.py"} <= digested

@@ -12,7 +12,7 @@ import pytest
 
 from helpers import run_cli
 
-from qa2docs.workflow.packaging import deterministic_zip
+from qa2docs.workflow.packaging.files import deterministic_zip
 
 CODE, SB = "2013.1.12345.S", "B6_IRAS12345"
 UIDS = ("uid___A002_X4sda4d_Xa12", "uid___A002_Xdd9c61_X66d")

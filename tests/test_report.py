@@ -357,7 +357,7 @@ def test_cli_report_prints_pdfs_in_parallel_the_same(sample_reports, tmp_path):
 
 
 def test_help_imports_neither_weasyprint_nor_matplotlib():
-    code = ("import sys, qa2docs.cli.main; qa2docs.cli.cli.main(['--help'], standalone_mode=False);"
+    code = ("import sys, qa2docs.cli.main; qa2docs.cli.main.cli.main(['--help'], standalone_mode=False);"
             "print(sorted(m for m in ('weasyprint', 'matplotlib') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "report" in out.stdout

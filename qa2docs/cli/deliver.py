@@ -23,7 +23,7 @@ def deliver(sb_path, to, dry_run):
     Example:
         qa2docs deliver B6_IRAS12345 --to ~/public_html/earlyscience --dry-run
     """
-    from qa2docs.workflow.packaging import deliver as run_deliver
+    from qa2docs.workflow.packaging.deliver import deliver as run_deliver
 
     result = run_deliver(sb_path, to, dry_run=dry_run)
     if result.unchanged:

@@ -23,7 +23,8 @@ def _size(n: int) -> str:
 @click.option("--retries", type=click.IntRange(min=0), default=3, show_default=True,
               help="Extra attempts after a network error (each resumes where it stopped).")
 @click.option("--timeout", type=click.FloatRange(min=1), default=60.0, show_default=True,
-              help="Seconds to wait for the server before a network error.")
+              help="Seconds to wait for the server before a network error; a transfer "
+                   "bringing less than 1 KiB/s over that many seconds is one too.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
               help="ASDM tars downloaded at once.")
 def download(url: str, out_dir: Path, retries: int, timeout: float, jobs: int) -> None:
@@ -33,15 +34,17 @@ def download(url: str, out_dir: Path, retries: int, timeout: float, jobs: int) -
     downloaded with the md5 file (md5sums.txt or *.md5), checked, and extracted into its
     uid___* folder; a tar whose md5 differs is deleted. Downloads resume: an interrupted
     one is kept as <name>.part and continued by the next run; tars already verified are
-    skipped. A tar with an absolute path, '..', or a link leading out is refused. Exit 1 if
-    a tar failed its md5 check or was refused, 2 if the page or the network failed.
+    skipped unless their size or time changed since (then their md5 is checked again). A tar
+    with an absolute path, '..', or a link leading out is refused, and so is a symbolic link
+    (or any non-regular file) at <name> or <name>.part: it is never followed. Exit 1 if a
+    tar failed its md5 check or was refused, 2 if the page or the network failed.
 
     \b
     Example:
         mkdir -p archive/B6_IRAS12345 && cd archive/B6_IRAS12345
         qa2docs download http://almascience.eso.org/arcdistribution/qa2-for-nodes/2a599e929r9d9w
     """
-    from qa2docs.workflow.download import run_download
+    from qa2docs.workflow.download.run import run_download
 
     def report(outcome) -> None:
         if outcome.status == "failed":
@@ -55,13 +58,8 @@ def download(url: str, out_dir: Path, retries: int, timeout: float, jobs: int) -
 
     if sys.stderr.isatty():
         from rich.console import Console
-        from rich.progress import (
-            BarColumn,
-            DownloadColumn,
-            Progress,
-            TextColumn,
-            TransferSpeedColumn,
-        )
+        from rich.progress import (BarColumn, DownloadColumn, Progress, TextColumn,
+                                   TransferSpeedColumn)
 
         columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
                    TransferSpeedColumn())

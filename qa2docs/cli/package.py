@@ -36,13 +36,14 @@ def package(kind, sb_path, force, sg_ous, group_ous, member_ous):
         qa2docs report B6_IRAS12345 && qa2docs package ticket B6_IRAS12345
         qa2docs package hard B6_IRAS12345 --group-ous uid___A001_X145_X3a1
     """
-    from qa2docs.workflow import packaging
+    from qa2docs.workflow.packaging.hard import package_hard
+    from qa2docs.workflow.packaging.ticket import package_ticket
 
     if kind == "ticket":
-        result = packaging.package_ticket(sb_path, force=force)
+        result = package_ticket(sb_path, force=force)
     else:
-        result = packaging.package_hard(sb_path, force=force, sg=sg_ous, group=group_ous,
-                                        member=member_ous)
+        result = package_hard(sb_path, force=force, sg=sg_ous, group=group_ous,
+                              member=member_ous)
     if result.refused:
         click.echo(f"qa2docs: error: {result.root}: validation found {result.errors} "
                    f"error(s); see 'qa2docs validate {_rel(result.root)}', fix them or "

@@ -51,8 +51,8 @@ stored."""
 LOCK_TIMEOUT = 10.0
 # The modules whose code decides the facts, relative to the package (the classes of
 # third-party extractors are added by their source file).
-CODE = ("extractors/*.py", "collect.py", "discover.py", "resolve.py", "facts.py", "errors.py",
-        "factcache.py", "models/common.py")
+CODE = ("extractors/**/*.py", "collect/*.py", "discover/*.py", "models/facts.py",
+        "models/common.py", "errors.py")
 
 
 class CachedFacts(BaseModel):

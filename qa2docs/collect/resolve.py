@@ -45,15 +45,25 @@ COMBINED_FIELDS = frozenset({"observation"})
 
 
 def _combine(group: list[Fact], best: Fact) -> Fact:
-    if not all(isinstance(f.value, dict) for f in group):
+    """The keys of every fact of *group*, the more specific (higher rank, then later) ones
+    winning; the provenance of the winner first, then each other fact's that is new."""
+    if not all(isinstance(f.value, dict) for f in group) or len(group) < 2:
         return best
+    ordered = sorted(group, key=lambda f: f.rank)
     value: dict = {}
-    provenance: tuple[Provenance, ...] = ()
-    for fact in sorted(group, key=lambda f: f.rank):
+    for fact in ordered:
         value.update({k: v for k, v in fact.value.items() if v not in (None, {}, [])})
-        provenance = fact.provenance + tuple(p for p in provenance if p not in fact.provenance)
-    others = [f for f in group if f is not best]
-    return best.model_copy(update={"value": value, "provenance": provenance}) if others else best
+    provenance: list[Provenance] = []
+    seen: set[tuple] = set()  # linear: a set of cheap keys, not pairwise model __eq__
+    for fact in reversed(ordered):
+        provenance.extend(p for p in fact.provenance if _key(p) not in seen)
+        seen.update(_key(p) for p in fact.provenance)
+    return best.model_copy(update={"value": value, "provenance": tuple(provenance)})
+
+
+def _key(prov: Provenance) -> tuple:
+    """What makes two provenance entries the same (their fields)."""
+    return (prov.extractor, prov.file, prov.line, prov.end_line, prov.excerpt)
 
 
 def _short(value: Any) -> str:

@@ -14,10 +14,15 @@ Fact ids and value shapes (rank 10, "casa log lines"):
 - ``log.steps`` [{number: int, title: str, line: int}]: the script's ``Step N title`` posts.
 - ``log.tasks`` [{name, line, step: int | None, params: {name: value} | None}]: one per
   ``Begin Task`` banner, with the parameters of the task-call line that follows it (values
-  as Python literals, else their source text); at most :data:`MAX_TASKS`.
+  as Python literals, else their source text).
 - ``log.messages`` {total: int, counts: {priority: int}, items: [{priority, origin,
-  message, line, step}]}: the WARN and SEVERE messages (continuation lines joined), at most
-  :data:`MAX_MESSAGES` items. SEVERE does not mean the run failed.
+  message, line, step}]}: the WARN and SEVERE messages (continuation lines joined).
+  SEVERE does not mean the run failed.
+
+These three lists grow with the log (a log that many sessions append to): each keeps its
+first and last :data:`STEPS_SHOWN` / :data:`TASKS_SHOWN` / :data:`MESSAGES_SHOWN` entries
+(with their lines) and then has a note, e.g. ``1234 task calls; first 100 and last 100
+shown``.
 - ``apriori.syscal_fix`` True: only when fixsyscaltimes' own message (``In spw=N found K
   Tsys measurements with M TIMEs...``) is in the log; no fact otherwise.
 - ``flux_densities``, ``fitted_spectra``, ``fluxscale.reference_fields``,
@@ -30,7 +35,8 @@ from __future__ import annotations
 import ast
 import re
 from pathlib import Path
-from typing import Any, ClassVar, Iterator
+from collections import deque
+from typing import Any, ClassVar, Generic, Iterator, TypeVar
 
 from qa2docs.extractors.base import LogExtractor
 from qa2docs.extractors.fluxscale import (
@@ -42,9 +48,9 @@ from qa2docs.extractors.fluxscale import (
 from qa2docs.extractors.logscan import Hit, LogLine, LogReader, LogScanner
 from qa2docs.models.facts import Fact, make_fact
 
-MAX_MESSAGES = 500
-MAX_TASKS = 2000
-MAX_STEPS = 5000
+MESSAGES_SHOWN = 250
+TASKS_SHOWN = 100
+STEPS_SHOWN = 100
 _MAX_MESSAGE_CHARS = 2000
 _CALL_LOOKAHEAD = 40
 
@@ -78,10 +84,42 @@ def parse_task_call(text: str) -> dict[str, Any] | None:
     return params
 
 
+T = TypeVar("T")
+
+
+class Bounded(Generic[T]):
+    """The first and the last *shown* items of a sequence too long to keep, and its length."""
+
+    def __init__(self, shown: int) -> None:
+        self.head: list[T] = []
+        self.tail: deque[T] = deque(maxlen=shown)
+        self.shown = shown
+        self.total = 0
+
+    def add(self, item: T) -> bool:
+        """Keep *item* for now (at the head: for good); True if it went to the head."""
+        self.total += 1
+        if len(self.head) < self.shown:
+            self.head.append(item)
+            return True
+        self.tail.append(item)
+        return False
+
+    def items(self) -> list[T]:
+        """What is kept, in order."""
+        return self.head + list(self.tail)
+
+    def note(self, what: str) -> str | None:
+        """``N <what>; first H and last T shown`` when some were left out, else None."""
+        if self.total <= len(self.head) + len(self.tail):
+            return None
+        return f"{self.total} {what}; first {len(self.head)} and last {len(self.tail)} shown"
+
+
 def _span_fact(field: str, value: Any, lines: list[int], excerpt: str, extractor: str,
-               file: str, rank: int) -> Fact:
+               file: str, rank: int, note: str | None = None) -> Fact:
     return make_fact(field, value, extractor, file, line=lines[0], end_line=lines[-1],
-                     excerpt=excerpt, rank=rank)
+                     excerpt=excerpt, rank=rank, note=note)
 
 
 class _LogState(LogReader):
@@ -103,16 +141,16 @@ class _LogState(LogReader):
         self.path = path
         self.file = path.name
         self.step: int | None = None
-        self.versions: list[tuple[str, LogLine]] = []
+        self.version: tuple[str, LogLine] | None = None
+        self.other_versions: set[str] = set()
         self.au_version: tuple[str, LogLine] | None = None
-        self.steps: list[dict] = []
-        self.tasks: list[dict] = []
-        self.task_total = 0
-        self.messages: list[dict] = []
+        self.steps: Bounded[dict] = Bounded(STEPS_SHOWN)
+        self.tasks: Bounded[tuple[dict, Hit]] = Bounded(TASKS_SHOWN)
+        self.messages: Bounded[dict] = Bounded(MESSAGES_SHOWN)
         self.counts: dict[str, int] = {}
         self.last_message_line = -1
         self.open_item: dict | None = None
-        self.syscal: list[LogLine] = []
+        self.syscal: Bounded[LogLine] = Bounded(50)
         self.runs = FluxscaleRuns(self.warn)
 
     def feed(self, hit: Hit, scanner: LogScanner) -> None:
@@ -128,17 +166,16 @@ class _LogState(LogReader):
             pass
         elif m := _STEP.match(msg):
             self.step = int(m["n"])
-            if len(self.steps) < MAX_STEPS:
-                self.steps.append({"number": self.step, "title": m["title"].strip(),
-                                   "line": line.number})
+            self.steps.add({"number": self.step, "title": m["title"].strip(),
+                            "line": line.number})
         elif m := _CASA_VERSION.match(msg):
-            if len(self.versions) < 100:
-                self.versions.append((m["v"], line))
+            if self.version is not None and len(self.other_versions) < 100:
+                self.other_versions.add(self.version[0])
+            self.version = (m["v"], line)  # the last banner wins
         elif m := _AU_VERSION.match(msg):
             self.au_version = (m["v"], line)
         elif _SYSCAL.match(msg):
-            if len(self.syscal) < 100:
-                self.syscal.append(line)
+            self.syscal.add(line)
 
     def _message(self, line: LogLine) -> None:
         text = line.message.strip()
@@ -150,19 +187,20 @@ class _LogState(LogReader):
             return
         self.last_message_line = line.number
         self.counts[line.priority] = self.counts.get(line.priority, 0) + 1
-        self.open_item = None
-        if len(self.messages) < MAX_MESSAGES:
-            self.open_item = {
-                "priority": line.priority, "origin": (line.origin or "").rstrip("+").strip(),
-                "message": text[:_MAX_MESSAGE_CHARS], "line": line.number, "step": self.step,
-            }
-            self.messages.append(self.open_item)
+        self.open_item = {
+            "priority": line.priority, "origin": (line.origin or "").rstrip("+").strip(),
+            "message": text[:_MAX_MESSAGE_CHARS], "line": line.number, "step": self.step,
+        }
+        self.messages.add(self.open_item)
 
     def _task(self, name: str, hit: Hit, line: LogLine, scanner: LogScanner) -> None:
-        self.task_total += 1
-        if len(self.tasks) >= MAX_TASKS:
-            return
-        params = None
+        task = {"name": name, "line": line.number, "step": self.step, "params": None}
+        if self.tasks.add((task, hit)):  # the last ones' calls are read in finish()
+            task["params"] = self._params(task, hit, scanner)
+
+    def _params(self, task: dict, hit: Hit, scanner: LogScanner) -> dict[str, Any] | None:
+        """The parameters of the call of *task* logged after its banner *hit*."""
+        name = task["name"]
         following = scanner.lines_after(hit, _CALL_LOOKAHEAD)
         for i, nxt in enumerate(following):
             if nxt.message.strip().startswith(name + "("):
@@ -175,16 +213,21 @@ class _LogState(LogReader):
                 if params is None:
                     self.ex.warn(self.path, nxt.number,
                                  f"unreadable or truncated call of task {name}")
-                break
-        self.tasks.append({"name": name, "line": line.number, "step": self.step,
-                           "params": params})
+                return params
+        return None
+
+    def finish(self, scanner: LogScanner) -> None:
+        """Read the calls of the last tasks kept, then warn about lines too long to scan."""
+        for task, hit in self.tasks.tail:
+            task["params"] = self._params(task, hit, scanner)
+        super().finish(scanner)
 
     def facts(self) -> Iterator[Fact]:
         """The facts collected, as the module docstring describes them."""
         ex, file, rank = self.ex.name, self.file, self.ex.rank
-        if self.versions:
-            version, line = self.versions[-1]
-            others = sorted({v for v, _ in self.versions} - {version})
+        if self.version:
+            version, line = self.version
+            others = sorted(self.other_versions - {version})
             note = f"other CASA versions in this log: {', '.join(others)}" if others else None
             yield make_fact("casa_version", version, ex, file, line=line.number,
                             excerpt=line.message.strip(), rank=rank, note=note)
@@ -192,30 +235,25 @@ class _LogState(LogReader):
             version, line = self.au_version
             yield make_fact("analysisutils_version", version, ex, file, line=line.number,
                             excerpt=line.message.strip(), rank=rank)
-        if self.steps:
-            yield _span_fact("log.steps", self.steps, [s["line"] for s in self.steps],
-                             "\n".join(f"Step {s['number']} {s['title']}" for s in self.steps),
-                             ex, file, rank)
-        if self.tasks:
-            fact = _span_fact("log.tasks", self.tasks, [t["line"] for t in self.tasks],
-                              "\n".join(f"{t['line']}: {t['name']}" for t in self.tasks),
-                              ex, file, rank)
-            if self.task_total > len(self.tasks):
-                fact = fact.model_copy(update={
-                    "note": f"{self.task_total} tasks in the log; the first {MAX_TASKS} kept"})
-            yield fact
+        if steps := self.steps.items():
+            yield _span_fact("log.steps", steps, [s["line"] for s in steps],
+                             "\n".join(f"Step {s['number']} {s['title']}" for s in steps),
+                             ex, file, rank, self.steps.note("step posts"))
+        if tasks := [task for task, _ in self.tasks.items()]:
+            yield _span_fact("log.tasks", tasks, [t["line"] for t in tasks],
+                             "\n".join(f"{t['line']}: {t['name']}" for t in tasks),
+                             ex, file, rank, self.tasks.note("task calls"))
         if self.counts:
-            items = self.messages
+            items = self.messages.items()
             value = {"total": sum(self.counts.values()), "counts": dict(self.counts),
                      "items": items}
             yield _span_fact("log.messages", value, [i["line"] for i in items],
                              "\n".join(f"{i['priority']} {i['message']}" for i in items),
-                             ex, file, rank)
-        if self.syscal:
-            first = self.syscal[0]
-            yield make_fact("apriori.syscal_fix", True, ex, file, line=first.number,
-                            end_line=self.syscal[-1].number,
-                            excerpt="\n".join(ln.message.strip() for ln in self.syscal),
+                             ex, file, rank, self.messages.note("WARN/SEVERE messages"))
+        if syscal := self.syscal.items():
+            yield make_fact("apriori.syscal_fix", True, ex, file, line=syscal[0].number,
+                            end_line=syscal[-1].number,
+                            excerpt="\n".join(ln.message.strip() for ln in syscal),
                             rank=rank)
         run = self.runs.last_run()
         if run is not None:

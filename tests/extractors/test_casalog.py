@@ -135,13 +135,18 @@ def test_logger_window_copy_with_spaces(tmp_path):
 
 
 def test_messages_are_capped_with_a_total(tmp_path, monkeypatch):
-    monkeypatch.setattr(casalog, "MAX_MESSAGES", 3)
+    monkeypatch.setattr(casalog, "MESSAGES_SHOWN", 3)
     lines = [f"{T}\tWARN\tx::y\twarning {i}" for i in range(10)]
     lines.insert(5, f"{T}\tSEVERE\tx::y\tsevere one")
+    lines.append(f"{T}\tWARN\tx::y+\tcontinued")  # joins the last message, kept in the tail
     facts, _ = extract(write(tmp_path / "casa-2.log", lines))
     value = facts["log.messages"].value
     assert value["total"] == 11 and value["counts"] == {"WARN": 10, "SEVERE": 1}
-    assert [i["message"] for i in value["items"]] == ["warning 0", "warning 1", "warning 2"]
+    assert [i["message"] for i in value["items"]] == [
+        "warning 0", "warning 1", "warning 2", "warning 7", "warning 8", "warning 9 continued"]
+    assert [i["line"] for i in value["items"]] == [1, 2, 3, 9, 10, 11]
+    assert facts["log.messages"].note == "11 WARN/SEVERE messages; first 3 and last 3 shown"
+    assert facts["log.messages"].provenance[0].where() == "casa-2.log:1-11"
 
 
 def test_truncated_task_call_warns(tmp_path):

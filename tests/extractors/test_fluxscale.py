@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from qa2docs.extractors import logscan
+from qa2docs.extractors import logscan, logscan_ranges
 from qa2docs.extractors.fluxscale import FluxscaleExtractor
 from helpers import extract_facts
 
@@ -243,8 +243,8 @@ def test_parallel_ranges_give_the_same_hits(tmp_path, monkeypatch):
     with logscan.LogScanner(path) as scanner:
         sequential = [(h.number, h.offset, h.raw) for h in scanner.hits(markers)]
         total = scanner.total_lines
-    monkeypatch.setattr(logscan, "PARALLEL_MIN_SIZE", 64 * 1024)
-    assert logscan._worker_count(path.stat().st_size) > 1 or len(
+    monkeypatch.setattr(logscan_ranges, "PARALLEL_MIN_SIZE", 64 * 1024)
+    assert logscan_ranges.worker_count(path.stat().st_size) > 1 or len(
         __import__("os").sched_getaffinity(0)) == 1
     with logscan.LogScanner(path) as scanner:
         parallel = [(h.number, h.offset, h.raw) for h in scanner.hits(markers)]

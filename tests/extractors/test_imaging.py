@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from qa2docs.errors import ExtractionError
-from qa2docs.extractors.imaging import ImagingExtractor, Script
+from qa2docs.extractors.imaging import ImagingExtractor
+from qa2docs.extractors.imaging.script import Script
 from qa2docs.extractors.registry import get_extractors
 from qa2docs.models.facts import Fact
 from helpers import extract_facts

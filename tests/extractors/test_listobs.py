@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from qa2docs.errors import ExtractionError
-from qa2docs.extractors.listobs import ListobsExtractor, array_kind, band_from_frequency
+from qa2docs.extractors.listobs import ListobsExtractor
+from qa2docs.extractors.listobs.tables import array_kind, band_from_frequency
 from qa2docs.models.facts import Fact
 
 CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus"

@@ -1,0 +1,195 @@
+"""scriptForImaging.py and scriptForImagingPrep.py: the clean/tclean calls (image list,
+targets, continuum/cubes, masks), contsub and selfcal calls, achieved rms and beam comments."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Iterator
+
+from qa2docs.extractors.imaging.common import NUMBER, RANK_SCRIPT, SbExtractor
+from qa2docs.extractors.imaging.script import (CLEAN_TASKS, CONTSUB_TASKS, SELFCAL_TASKS, Call,
+                                               Script)
+from qa2docs.models.facts import Fact, Provenance
+
+IMAGE_KEYS = ("imagename", "vis", "field", "spw", "specmode", "weighting", "robust", "cell",
+              "imsize", "threshold", "niter", "mask", "nterms", "restfreq", "width", "start",
+              "nchan", "interactive")
+CUBE_MODES = frozenset({"cube", "cubedata", "cubesource", "channel", "velocity", "frequency"})
+
+RMS = re.compile(rf"\brms\b\s*[:=]?\s*(?P<value>{NUMBER})\s*"
+                 r"(?P<unit>(?:u|µ|micro\s?|m)?Jy(?:/beam)?)", re.IGNORECASE)
+BEAM = re.compile(
+    r"(?P<maj>\d+(?:\.\d+)?)\s*(?:\"|arcsec)\s*(?:x|,|\*)\s*(?P<min>\d+(?:\.\d+)?)\s*"
+    r"(?:\"|arcsec)(?:\s*,?\s*(?:pa\s*=?\s*)?(?P<pa>-?\d+(?:\.\d+)?)\s*deg)?", re.IGNORECASE)
+NOT_ACHIEVED = re.compile(r"request|propos|goal|expect|theoretic|target rms", re.IGNORECASE)
+JY_SCALE = {"": Decimal(1), "m": Decimal("1e-3"), "u": Decimal("1e-6"), "µ": Decimal("1e-6"),
+            "micro": Decimal("1e-6")}
+
+
+def imaging(ex: SbExtractor, path: Path, text: str) -> Iterator[Fact]:
+    """The facts of a scriptForImaging.py (see the package docstring)."""
+    script = ex.read_script(path, text)
+    yield ex.fact("imaging.script", True, path, 1, script.lines[0] if script.lines else "")
+    yield from ex.casa_version("imaging.casa_version", script.lines, path)
+    cleans = script.calls_of(CLEAN_TASKS)
+    images = [_image(c) for c in cleans]
+    complete = script.complete
+    if images or complete:  # an empty list is a claim only for a script read whole
+        yield ex.calls_fact("imaging.images", images, cleans, path)
+
+    targets, target_calls = _targets(cleans)
+    if targets:
+        yield ex.calls_fact("imaging.targets", targets, target_calls, path)
+
+    for field_id, kind in (("imaging.continuum", "continuum"), ("imaging.cubes", "cube")):
+        matching = [c for c, im in zip(cleans, images) if im["kind"] == kind]
+        if matching:
+            yield ex.calls_fact(field_id, True, matching, path)
+        elif complete and all(im["kind"] for im in images):
+            yield ex.absent(field_id, script, path, f"{kind} clean/tclean")
+    cube_calls = [c for c, im in zip(cleans, images) if im["kind"] == "cube"]
+    spws = sorted({s for c in cube_calls for s in _spw_ids(c.args.get("spw"))})
+    if spws:
+        yield ex.calls_fact("imaging.cube_spws", spws, cube_calls, path)
+
+    yield from _presence(ex, "imaging.contsub", _contsub_calls(script), script, path,
+                         "uvcontsub/imcontsub", complete)
+    yield from _presence(ex, "imaging.selfcal", script.calls_of(SELFCAL_TASKS), script,
+                         path, "gaincal/applycal", complete)
+
+    masked = [c for c, im in zip(cleans, images) if im["mask"] or im["interactive"]]
+    if masked:
+        yield ex.calls_fact("imaging.mask", True, masked, path)
+    elif complete and all(c.known("mask", "usemask", "interactive") for c in cleans):
+        yield ex.absent("imaging.mask", script, path, "masked or interactive clean")
+
+    concats = [c for c in script.calls_of({"concat"}) if "concatvis" in c.args]
+    if concats:
+        yield ex.calls_fact("imaging.concat_vis", concats[-1].args["concatvis"],
+                            concats[-1:], path)
+    yield from _achieved(ex, script, cleans, path)
+
+
+def _presence(ex: SbExtractor, field_id: str, calls: list[Call], script: Script, path: Path,
+              what: str, complete: bool) -> Iterator[Fact]:
+    if calls:
+        yield ex.calls_fact(field_id, True, calls, path)
+    elif complete:
+        yield ex.absent(field_id, script, path, what)
+
+
+def _achieved(ex: SbExtractor, script: Script, cleans: list[Call], path: Path) -> Iterator[Fact]:
+    found: dict[str, list[dict[str, Any]]] = {"imaging.rms": [], "imaging.beam": []}
+    evidence: dict[str, list[Provenance]] = {"imaging.rms": [], "imaging.beam": []}
+    for number, line in enumerate(script.lines, 1):
+        stripped = line.strip()
+        if not stripped.startswith("#"):
+            continue
+        above = [c for c in cleans if c.end_line < number]
+        image = above[-1].args.get("imagename") if above else None
+        for field_id, entry in _measures(stripped):
+            entry.update(image=image if isinstance(image, str) else None, line=number)
+            found[field_id].append(entry)
+            evidence[field_id].append(Provenance(extractor=ex.name, file=path.name,
+                                                 line=number, excerpt=stripped))
+    for field_id, entries in found.items():
+        if entries:
+            yield Fact(field=field_id, value=entries, provenance=tuple(evidence[field_id]),
+                       rank=RANK_SCRIPT)
+
+
+def imaging_prep(ex: SbExtractor, path: Path, text: str) -> Iterator[Fact]:
+    """The facts of a scriptForImagingPrep.py: only what it holds."""
+    script = ex.read_script(path, text)
+    yield ex.fact("imaging.prep_script", True, path, 1,
+                  script.lines[0] if script.lines else "")
+    for field_id, calls in (("imaging.contsub", _contsub_calls(script)),
+                            ("imaging.selfcal", script.calls_of(SELFCAL_TASKS))):
+        if calls:
+            yield ex.calls_fact(field_id, True, calls, path)
+
+
+def _image(call: Call) -> dict[str, Any]:
+    """The ``imaging.images`` entry of one clean/tclean call."""
+    args = call.args
+    image: dict[str, Any] = {"task": call.task}
+    for key in IMAGE_KEYS:
+        image[key] = args.get(key)
+    mode_key = "specmode" if call.task == "tclean" else "mode"
+    image["specmode"] = args.get(mode_key)
+    if mode_key in call.unresolved:
+        image["kind"] = None
+    elif image["specmode"] is None or image["specmode"] in ("mfs", "cont"):
+        image["kind"] = "continuum"  # CASA's default mode is mfs
+    else:
+        image["kind"] = "cube" if str(image["specmode"]).lower() in CUBE_MODES else None
+    mask = args.get("mask")
+    if mask in ([], "", None, False):
+        mask = False if "mask" in args else None
+    usemask = args.get("usemask")
+    if not mask and isinstance(usemask, str) and usemask not in ("user", ""):
+        mask = usemask
+    image["mask"] = mask
+    image["line"] = call.line
+    image["unresolved"] = dict(call.unresolved)
+    return image
+
+
+def _measures(comment: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Achieved rms and beam values stated in one comment line (requested ones skipped)."""
+    for clause in re.split(r"[;()]", comment):
+        if NOT_ACHIEVED.search(clause):
+            continue
+        for match in RMS.finditer(clause):
+            unit, value = match.group("unit"), Decimal(match.group("value"))
+            scale = JY_SCALE[unit[: unit.index("Jy")].strip()]
+            yield "imaging.rms", {"value": float(value), "unit": unit, "jy": float(value * scale)}
+        for match in BEAM.finditer(clause):
+            pa = match.group("pa")
+            yield "imaging.beam", {"major_arcsec": float(match.group("maj")),
+                                   "minor_arcsec": float(match.group("min")),
+                                   "pa_deg": float(pa) if pa is not None else None}
+
+
+def _targets(cleans: list[Call]) -> tuple[list[str], list[Call]]:
+    names: dict[str, None] = {}
+    used: list[Call] = []
+    for call in cleans:
+        value = call.args.get("field")
+        found: list[str] = []
+        if isinstance(value, str) and value.strip() and not re.fullmatch(r"[\d~,\s]+", value):
+            found = [v.strip() for v in value.split(",") if v.strip()]
+        else:
+            comment = re.search(r"(?:^|[\s,(])field\s*=\s*(['\"])[\d~,\s]+\1\s*,?\s*#\s*(.+?)\s*$",
+                                call.text, re.MULTILINE)
+            if comment and isinstance(value, str):  # '# J1744-3116,SgrB2', '# IRAS1 (note)'
+                words = (part.split()[0] for part in comment.group(2).split(",") if part.split())
+                found = [w for w in words if re.fullmatch(r"[\w+\-.*]+", w)]
+        if found:
+            used.append(call)
+            names.update(dict.fromkeys(found))
+    return list(names), used
+
+
+def _spw_ids(selection: Any) -> list[int]:
+    """Spw ids named in a CASA spw selection such as ``'0,4~6:10~20'`` ([] for all/unknown)."""
+    if isinstance(selection, int) and not isinstance(selection, bool):
+        return [selection]
+    if not isinstance(selection, str):
+        return []
+    ids: list[int] = []
+    for part in selection.split(","):
+        head = part.split(":")[0].strip()
+        if re.fullmatch(r"\d+", head):
+            ids.append(int(head))
+        elif re.fullmatch(r"\d+~\d+", head):
+            low, high = (int(x) for x in head.split("~"))
+            ids.extend(range(low, high + 1))
+    return ids
+
+
+def _contsub_calls(script: Script) -> list[Call]:
+    return [c for c in script.calls
+            if c.task in CONTSUB_TASKS or (c.task == "mstransform" and c.args.get("douvcontsub"))]

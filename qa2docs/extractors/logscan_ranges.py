@@ -1,0 +1,183 @@
+"""The byte-range scan under :class:`qa2docs.extractors.logscan.LogScanner`, in parallel for
+large files.
+
+A range is read in large fixed-size chunks into one reused buffer; one compiled bytes regex
+runs over each chunk to find the few lines that matter, and ``bytearray.count`` (C speed)
+counts the newlines that give each hit its line number. Memory stays at the chunk size
+whatever the file size.
+
+A plain ``bytearray`` + ``readinto`` is used rather than ``mmap``: ``bytearray.count`` takes
+start/end offsets without copying, while ``mmap`` has no ``count`` and a mapped window would
+have to be sliced (copied) to count its newlines; file-backed mmap pages also count towards
+the process's RSS until the window is unmapped.
+
+A file of :data:`PARALLEL_MIN_SIZE` or more is cut into ranges at line starts; the ranges
+after the first are scanned by forked worker processes while this one scans the first, and
+their records are streamed back through pipes in batches.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.process
+import os
+import re
+import sys
+import threading
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Iterator
+
+from qa2docs.errors import ExtractionError
+
+PARALLEL_MIN_SIZE = 128 * 1024 * 1024
+"""Files smaller than this are scanned in this process only."""
+MAX_WORKERS = 4
+
+Record = tuple[str, int, int, int, bytes]
+"""``(kind, line, offset, end, raw)``: see :func:`_scan_range`."""
+
+
+def worker_count(size: int) -> int:
+    """How many processes scan a file of *size* bytes (1: this one alone)."""
+    if size < PARALLEL_MIN_SIZE or sys.platform != "linux":
+        return 1
+    # fork is only safe from a single-threaded process; daemonic processes cannot have children
+    if threading.active_count() > 1 or multiprocessing.current_process().daemon:
+        return 1
+    cpus = len(os.sched_getaffinity(0))
+    return max(1, min(MAX_WORKERS, cpus, size // (PARALLEL_MIN_SIZE // 2)))
+
+
+def scan_records(path: Path, fd: int, regex: re.Pattern[bytes],
+                 chunk_size: int) -> Iterator[Record]:
+    """The records of :func:`_scan_range` for each range of the file open as *fd*, range by
+    range in file order; line numbers count from 1 in each range, whose ``"end"`` record gives
+    its number of lines. Close the iterator to stop the workers early.
+    """
+    size = os.fstat(fd).st_size
+    starts = [_line_start(fd, size * k // n) for n in [worker_count(size)] for k in range(n)]
+    ranges = list(zip(starts, starts[1:] + [size]))
+    workers = [_start_worker(path, a, b, regex, chunk_size) for a, b in ranges[1:]]
+    try:
+        yield from _scan_range(fd, *ranges[0], regex, chunk_size)
+        for _, conn in workers:
+            yield from _receive(conn, path)
+    finally:
+        for proc, conn in workers:
+            conn.close()
+            if proc.is_alive():
+                proc.kill()
+            proc.join()
+
+
+def _line_start(fd: int, pos: int) -> int:
+    """The offset of the first line that starts at or after *pos*."""
+    if pos == 0:
+        return 0
+    while True:
+        data = os.pread(fd, 65536, pos - 1)
+        if not data:
+            return pos - 1
+        i = data.find(b"\n")
+        if i >= 0:
+            return pos + i
+        pos += len(data)
+
+
+def _scan_range(fd: int, begin: int, stop_at: int, regex: re.Pattern[bytes],
+                chunk_size: int) -> Iterator[Record]:
+    """Scan bytes [begin, stop_at) of *fd*, which start at a line start.
+
+    Yields ``("hit", line, offset, end, raw)`` and ``("long", line, 0, 0, b"")`` with line
+    numbers counted from 1 at *begin*, then ``("end", lines, unterminated, 0, b"")``.
+    """
+    buf = bytearray(chunk_size)
+    view = memoryview(buf)
+    kept = 0          # bytes carried over from the previous chunk (a partial line)
+    base = begin      # file offset of buf[0]
+    line = 1          # line number of buf[0]
+    skipping = False  # inside a line longer than the buffer
+    unterminated = 0
+    try:
+        while True:
+            want = min(chunk_size - kept, stop_at - base - kept)
+            n = os.preadv(fd, [view[kept:kept + want]], base + kept) if want > 0 else 0
+            size = kept + n
+            eof = n == 0
+            if size == 0:
+                break
+            stop = size if eof else buf.rfind(b"\n", 0, size) + 1
+            if stop == 0:  # no newline in a full buffer: one huge line
+                if not skipping:
+                    yield ("long", line, 0, 0, b"")
+                skipping, kept, base = True, 0, base + size
+                continue
+            start = 0
+            if skipping:  # drop the rest of the huge line
+                start = buf.find(b"\n", 0, stop) + 1 or stop
+                skipping = False
+                line += 1
+            counted = last_end = start
+            for m in regex.finditer(buf, start, stop):
+                pos = m.start()
+                if pos < last_end:
+                    continue  # a second marker on a line already yielded
+                first = buf.rfind(b"\n", start, pos) + 1 or start
+                last = buf.find(b"\n", pos, stop)
+                last_end = stop if last < 0 else last + 1
+                line += buf.count(b"\n", counted, first)
+                counted = first
+                yield ("hit", line, base + first, base + last_end, bytes(buf[first:last_end]))
+            line += buf.count(b"\n", counted, stop)
+            if eof:
+                unterminated = int(buf[stop - 1] != 0x0A)
+                break
+            kept = size - stop
+            buf[:kept] = buf[stop:size]
+            base += stop
+    finally:
+        view.release()
+    yield ("end", line - 1, unterminated, 0, b"")
+
+
+def _start_worker(path: Path, begin: int, stop_at: int, regex: re.Pattern[bytes],
+                  chunk_size: int) -> tuple[multiprocessing.process.BaseProcess, Connection]:
+    ctx = multiprocessing.get_context("fork")
+    receiver, sender = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_work, args=(path, begin, stop_at, regex, chunk_size, sender),
+                       daemon=True)
+    proc.start()
+    sender.close()
+    return proc, receiver
+
+
+def _work(path: Path, begin: int, stop_at: int, regex: re.Pattern[bytes], chunk_size: int,
+          conn: Connection) -> None:
+    """Worker process: scan one range, send the records in batches."""
+    batch: list[Record] = []
+    try:
+        with open(path, "rb", buffering=0) as f:
+            for record in _scan_range(f.fileno(), begin, stop_at, regex, chunk_size):
+                batch.append(record)
+                if len(batch) >= 256 or record[0] == "end":
+                    conn.send(batch)
+                    batch = []
+    except OSError as err:
+        conn.send([("error", 0, 0, 0, str(err).encode())])
+    finally:
+        conn.close()
+
+
+def _receive(conn: Connection, path: Path) -> Iterator[Record]:
+    while True:
+        try:
+            batch = conn.recv()
+        except EOFError:
+            raise ExtractionError(path, None, "a log scan worker stopped early") from None
+        for record in batch:
+            if record[0] == "error":
+                raise ExtractionError(path, None, f"log scan worker: {record[4].decode()}")
+            yield record
+            if record[0] == "end":
+                return

@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qa2docs.documents.spans import Change, ParsedDocument
+from qa2docs.models.facts import Provenance
 from qa2docs.fileio import write_atomically
 from qa2docs.models import ReadmeHeader
 from qa2docs.models.common import normalize_text
-from qa2docs.models.facts import Provenance
 
 
 @dataclass(frozen=True)
@@ -46,8 +46,8 @@ class MergeResult:
     unchanged: list[Proposal] = field(default_factory=list)
     kept: list[Proposal] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
-    base: dict[str, str] = field(default_factory=dict)
-    """The new state: what qa2docs holds as its last autofill per slot."""
+    base: dict[str, str | None] = field(default_factory=dict)
+    """The new state: what qa2docs holds as its last autofill per slot (None: a person's)."""
 
 
 def current_answer(doc: ParsedDocument, element: str, part: str) -> str:
@@ -66,9 +66,13 @@ def current_answer(doc: ParsedDocument, element: str, part: str) -> str:
     return getattr(obj, part, "")
 
 
-def merge_document(doc: ParsedDocument, proposals: list[Proposal], base: dict[str, str],
+def merge_document(doc: ParsedDocument, proposals: list[Proposal], base: dict[str, str | None],
                    force: frozenset[str] = frozenset()) -> MergeResult:
-    """Take a proposal only where the person has not answered (ours empty or equal to base)."""
+    """Take a proposal only where the person has not answered (ours empty or equal to base).
+
+    A slot the state marks as a person's (``None``, see :meth:`State.mark_person`) is never
+    taken, even when empty or equal to the proposal; only ``--force`` overrides it.
+    """
     result = MergeResult(base=dict(base))
     for prop in proposals:
         theirs = normalize_text(prop.value)
@@ -76,44 +80,52 @@ def merge_document(doc: ParsedDocument, proposals: list[Proposal], base: dict[st
             ours = normalize_text(current_answer(doc, prop.element, prop.part))
         except KeyError:
             continue
-        last = base.get(prop.slot)
+        persons = prop.slot in base and base[prop.slot] is None
         if ours == theirs:
             result.unchanged.append(prop)
-            result.base[prop.slot] = theirs
-        elif not ours or ours == last or prop.element in force:
+            if not persons:
+                result.base[prop.slot] = theirs
+        elif prop.element in force or (not persons and (not ours or ours == base.get(prop.slot))):
             result.changes.append(Change(prop.element, prop.part, theirs))
             result.filled.append(prop)
             result.base[prop.slot] = theirs
         else:
             result.kept.append(prop)
-            result.conflicts.append(Conflict(prop, ours))
+            if ours:
+                result.conflicts.append(Conflict(prop, ours))
     return result
 
 
 class State:
-    """``.qa2docs/state.json``: per document, the last value qa2docs wrote into each slot."""
+    """``.qa2docs/state.json``: per document, the last value qa2docs wrote into each slot;
+    ``null`` marks a slot a person answered (in ``qa2docs review``): ``fill`` leaves it."""
 
     def __init__(self, state_dir: Path):
         self.path = state_dir / "state.json"
         try:
-            self.data: dict[str, dict[str, str]] = json.loads(self.path.read_text())
+            self.data: dict[str, dict[str, str | None]] = json.loads(self.path.read_text())
         except (OSError, ValueError):
             self.data = {}
 
-    def base(self, document: str) -> dict[str, str]:
+    def base(self, document: str) -> dict[str, str | None]:
         """The last autofill of *document* (empty when qa2docs never wrote it)."""
         return dict(self.data.get(document, {}))
 
-    def update(self, document: str, base: dict[str, str]) -> None:
+    def update(self, document: str, base: dict[str, str | None]) -> None:
         """Remember the autofill of *document*."""
         self.data[document] = dict(sorted(base.items()))
+
+    def mark_person(self, document: str, slots: list[str]) -> None:
+        """Remember that a person set the *slots* (``element#part``) of *document*."""
+        self.update(document, {**self.base(document), **dict.fromkeys(slots)})
 
     def save(self) -> None:
         """Write the state file atomically."""
         write_atomically(self.path, json.dumps(self.data, indent=1, sort_keys=True) + "\n")
 
 
-def written_by_qa2docs(element: str, current: dict[str, str], base: dict[str, str]) -> bool | None:
+def written_by_qa2docs(element: str, current: dict[str, str], base: dict[str, str | None]
+                       ) -> bool | None:
     """Who set an element's answer: True qa2docs (every filled part is its last autofill),
     False a person, None nobody (all parts empty). *current* maps part -> text."""
     filled = [part for part, value in current.items() if value]
@@ -122,8 +134,8 @@ def written_by_qa2docs(element: str, current: dict[str, str], base: dict[str, st
     return all(base.get(f"{element}#{part}") == current[part] for part in filled)
 
 
-def disagreements(current: dict[str, str], proposals: list[Proposal], base: dict[str, str]
-                  ) -> list[Proposal]:
+def disagreements(current: dict[str, str], proposals: list[Proposal],
+                  base: dict[str, str | None]) -> list[Proposal]:
     """Proposals a person's answer contradicts (what ``fill`` reports as conflicts)."""
     return [p for p in proposals
             if current.get(p.part) and current[p.part] != p.value and base.get(p.slot) != current[p.part]]

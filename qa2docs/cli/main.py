@@ -194,9 +194,7 @@ def facts(path, fmt):
     Example:
         qa2docs facts B6_IRAS12345/B6_IRAS12345/X66d --format json
     """
-    from qa2docs.collect.extraction import (
-        facts as collect_facts,  # not the documents stages: fast
-    )
+    from qa2docs.collect.extraction import facts as collect_facts  # not the documents stages: fast
 
     data = collect_facts(path)
     if fmt == "json":
@@ -329,7 +327,7 @@ def demo(directory):
 
 # Commands of the later pipeline stages live in qa2docs/commands/<name>.py, each defining a
 # click command of that name; their heavy imports stay inside the command functions.
-_STAGE_COMMANDS = ("validate", "fluxscale", "listobs", "report", "clear", "fluxequal_start", "lock", "package", "deliver", "batch", "download")
+_STAGE_COMMANDS = ("validate", "fluxscale", "listobs", "report", "clear", "fluxequal_start", "lock", "package", "deliver", "batch", "download", "review")
 
 
 def _register_stage_commands() -> None:

@@ -209,3 +209,18 @@ def test_explain_names_a_file_that_gave_nothing(tmp_path):
     out = run_cli("explain", str(root / root.name / "X12f5"), "good_antennas").stdout
     assert f"{empty.name}: gave no fact" in out
     assert "warning: line ?: no fluxscale result in this file" in out
+
+
+def test_start_with_archive_named_asdm_folders(tmp_path):
+    asdm = tmp_path / "archive" / "B7_ALESS" / f"{UID}.asdm.sdm"
+    asdm.mkdir(parents=True)
+    (asdm / "ASDM.xml").write_text("<ASDM/>\n")
+    (tmp_path / "analysis").mkdir()
+    run_cli("start", "--archive", str(tmp_path / "archive"), "--code", "2016.1.00123.S",
+            cwd=tmp_path / "analysis")
+    root = tmp_path / "analysis" / "B7_ALESS"
+    checklist = root / f"Checklist_SB_B7_ALESS_{UID}.txt"
+    assert f"ASDM UID         : {UID}\n" in checklist.read_text()
+    link = root / "B7_ALESS" / "X12f5" / f"{UID}.asdm.sdm"
+    assert link.is_symlink()
+    assert uid_of_dir(link.parent) == (UID, link)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from qa2docs.answers.eb import eb_proposals
@@ -17,6 +17,7 @@ from qa2docs.answers.merge import (
 from qa2docs.answers.readme import readme_proposals
 from qa2docs.answers.sb import sb_proposals
 from qa2docs.collect.extraction import eb_facts, sb_facts
+from qa2docs.collect.factset import FactSet
 from qa2docs.discover.layout import SBLayout, discover, load_project_of
 from qa2docs.documents.checklist_text import read_document
 from qa2docs.errors import Qa2DocsError
@@ -38,6 +39,8 @@ class Explanation:
     proposals: list[Proposal]
     conflicts: list[str]
     plots: list[str]
+    looked_at: list[str] = field(default_factory=list)
+    """For a field no file determines: each input file read, and why it did not decide it."""
 
 
 _PARTS = {"header": ["value"], "field": ["value"], "paste": ["text"], "section": ["done"]}
@@ -74,6 +77,8 @@ def explain(path: Path | str, field_id: str) -> list[Explanation]:
         plots = fs.facts.get(f"plots.{field_id}")
         ex = _explain_in(eb.checklist, "eb", field_id, props, state)
         ex.eb, ex.fact, ex.plots = eb.uid, fact, list(plots.value) if plots else []
+        if fact is None and not props:
+            ex.looked_at = looked_at(fs)
         out.append(ex)
     return out
 
@@ -96,7 +101,33 @@ def _explain_sb(sb: SBLayout, project: Project | None, state: State, field_id: s
     path = sb.sb_checklist if kind == "sb" else sb.readme
     ex = _explain_in(path, kind, field_id, props, state)
     ex.eb = path.name
+    if not props:
+        ex.looked_at = [line for fs in (*factsets, sfs) for line in looked_at(fs)]
     return ex
+
+
+def _from(file: str, name: str) -> bool:
+    """Whether a provenance or warning *file* is the input *name* or in it (an ASDM's table)."""
+    parts = file.replace("\\", "/").split("/")
+    return name in parts
+
+
+def looked_at(fs: FactSet) -> list[str]:
+    """One line per input file of *fs*: what it gave (none of it decides the field asked
+    about, or the caller would not ask) and the warnings it raised; or that there were none."""
+    if not fs.inputs:
+        return [f"{fs.name}: no input file found"]
+    lines = []
+    for path in fs.inputs:
+        name = path.name
+        given = sorted({f.field for f in fs.all_facts
+                        if any(_from(p.file, name) for p in f.provenance)})
+        warned = [w for w in fs.warnings if _from(str(w.path), name)]
+        said = (f"gave {len(given)} other fact(s) ({', '.join(given[:6])}"
+                f"{', ...' if len(given) > 6 else ''})" if given else "gave no fact")
+        lines.append(f"{path}: {said}")
+        lines += [f"    warning: line {w.line or '?'}: {w.message}" for w in warned[:5]]
+    return lines
 
 
 def _explain_in(path: Path, kind: str, field_id: str, props: list[Proposal], state: State

@@ -262,7 +262,9 @@ def explain(path, field):
             for p in ex.plots:
                 click.echo(f"    {p}")
         elif ex.fact is None and not ex.proposals:
-            click.echo("  no file determines this field")
+            click.echo("  no file determines this field; files looked at:")
+            for line in ex.looked_at:
+                click.echo(f"    {line}")
 
 
 # ---------------------------------------------------------------------------- template / schema

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any, Iterable
 
+from qa2docs.models.common import uid_of_name
 from qa2docs.models.facts import Fact, Provenance
 
 
@@ -72,19 +73,38 @@ def _short(value: Any) -> str:
 
 
 def derive_facts(facts: dict[str, Fact]) -> dict[str, Fact]:
-    """Facts that need two sources: good antennas = antennas minus those flagged in full."""
+    """Facts that need two sources: good antennas = antennas minus those flagged in full
+    (by the script, and by ``flagdata`` calls the casa log shows on this EB's MS)."""
     out = dict(facts)
     antennas = facts.get("antennas")
     flagged = facts.get("flagged_antennas")
     if antennas is not None and flagged is not None and "good_antennas" not in facts:
         names = list(antennas.value)
         bad = sorted(set(flagged.value) & set(names))
-        out["good_antennas"] = Fact(
-            field="good_antennas", value=len(names) - len(bad),
-            provenance=antennas.provenance + flagged.provenance, rank=antennas.rank,
-            note=(f"{len(names)} antennas, flagged in full: {', '.join(bad)}" if bad
-                  else f"{len(names)} antennas, none flagged in full"))
+        provenance = antennas.provenance + flagged.provenance
+        logged = facts.get("log.flagged_antennas")
+        typed = sorted(_logged_antennas(logged, facts.get("asdm_uid")) & set(names) - set(bad))
+        if typed and logged is not None:
+            bad = sorted(set(bad) | set(typed))
+            provenance += logged.provenance
+        note = (f"{len(names)} antennas, flagged in full: {', '.join(bad)}" if bad
+                else f"{len(names)} antennas, none flagged in full")
+        if typed:
+            note += f" ({', '.join(typed)} by flagdata in the casa log, not in the script)"
+        out["good_antennas"] = Fact(field="good_antennas", value=len(names) - len(bad),
+                                    provenance=provenance, rank=antennas.rank, note=note)
     return out
+
+
+def _logged_antennas(logged: Fact | None, uid: Fact | None) -> set[str]:
+    """The antennas the casa log's flagdata calls flag in full on this EB's MS (an MS whose
+    name carries no UID, or an EB of unknown UID, counts)."""
+    if logged is None:
+        return set()
+    eb = uid_of_name(str(uid.value)) if uid is not None else None
+    return {a for call in logged.value
+            if eb is None or uid_of_name(str(call.get("vis", ""))) in (None, eb)
+            for a in call.get("antennas", [])}
 
 
 def provenance_json(provs: Iterable[Provenance]) -> list[dict]:

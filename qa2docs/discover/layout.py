@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qa2docs.documents.project import PROJECT_FILE
 from qa2docs.errors import LayoutError
-from qa2docs.models.common import ASDM_UID_RE, short_id
+from qa2docs.models.common import ASDM_DIR_RE, short_id, uid_of_name
 
 if TYPE_CHECKING:
     from qa2docs.models import Project
 
 STATE_DIR = ".qa2docs"
 CALIBRATED = "calibrated"
-_UID_IN_NAME = re.compile(r"^(uid___A\d{3}_X[0-9A-Za-z]+_X[0-9A-Za-z]+)")
 
 
 def eb_checklist_name(sb: str, uid: str) -> str:
@@ -107,12 +105,11 @@ def uid_of_dir(eb_dir: Path) -> tuple[str, Path | None] | None:
     """The ASDM UID an EB dir holds (from the ASDM or the file names), and the ASDM if present."""
     names = sorted(p.name for p in eb_dir.iterdir())
     for name in names:
-        if ASDM_UID_RE.match(name) and (eb_dir / name).is_dir():
-            return name, eb_dir / name
+        if ASDM_DIR_RE.match(name) and (eb_dir / name).is_dir():
+            return uid_of_name(name) or name, eb_dir / name
     for name in names:
-        m = _UID_IN_NAME.match(name)
-        if m:
-            return m.group(1), None
+        if uid := uid_of_name(name):
+            return uid, None
     return None
 
 

@@ -8,7 +8,10 @@ Fact ids and value shapes (rank 10, "casa log lines"):
 
 - ``casa_version`` str, e.g. ``"4.7.2"``, ``"6.7.0.31"``: from the ``CASA Version ...``
   banner (``CASA Version MODULAR 6.7.0.31`` in CASA 6 sessions); the last banner wins and a
-  note lists any other version seen. No banner (casatools logs): no fact.
+  note lists any other version seen. A log with no banner (casatools logs, a log file set
+  after start-up) is read for the other lines CASA writes its version in (``casatools
+  version: 6.5.2.26``, ``CASA 6.5.4.9 -- Common Astronomy Software Applications``), with a
+  note; never a script's version gate (what was required, not what ran). None: no fact.
 - ``analysisutils_version`` str: when the log prints ``$Id: analysisUtils.py,v X`` or
   ``analysisUtils version X`` at the start of a message.
 - ``log.steps`` [{number: int, title: str, line: int}]: the script's ``Step N title`` posts.
@@ -16,13 +19,16 @@ Fact ids and value shapes (rank 10, "casa log lines"):
   ``Begin Task`` banner, with the parameters of the task-call line that follows it (values
   as Python literals, else their source text).
 - ``log.messages`` {total: int, counts: {priority: int}, items: [{priority, origin,
-  message, line, step}]}: the WARN and SEVERE messages (continuation lines joined).
-  SEVERE does not mean the run failed.
+  message, line, step}]}: the WARN and SEVERE messages (continuation lines joined; the empty
+  lines CASA writes between messages are not messages). SEVERE does not mean the run failed.
 
 These three lists grow with the log (a log that many sessions append to): each keeps its
 first and last :data:`STEPS_SHOWN` / :data:`TASKS_SHOWN` / :data:`MESSAGES_SHOWN` entries
 (with their lines) and then has a note, e.g. ``1234 task calls; first 100 and last 100
 shown``.
+- ``log.flagged_antennas`` [{vis, antennas: [str], line}]: the ``flagdata`` calls that flag
+  whole antennas (manual mode on an MS, no other selection), also those typed at the prompt;
+  :func:`qa2docs.collect.resolve.derive_facts` adds them to the script's. Only when some.
 - ``apriori.syscal_fix`` True: only when fixsyscaltimes' own message (``In spw=N found K
   Tsys measurements with M TIMEs...``) is in the log; no fact otherwise.
 - ``flux_densities``, ``fitted_spectra``, ``fluxscale.reference_fields``,
@@ -39,6 +45,7 @@ from collections import deque
 from typing import Any, ClassVar, Generic, Iterator, TypeVar
 
 from qa2docs.extractors.base import LogExtractor
+from qa2docs.extractors.calscript.flagging import antennas_flagged_in_full
 from qa2docs.extractors.fluxscale import (
     FLUXSCALE_STARTS,
     FluxscaleRuns,
@@ -56,6 +63,10 @@ _CALL_LOOKAHEAD = 40
 
 _CASA_VERSION = re.compile(
     r"^casa version\s*:?\s*(?:modular\s+|pipeline\s+)?(?P<v>\d+(?:\.\d+)+(?:-\d+)?)", re.I
+)
+_OTHER_VERSION = re.compile(  # where a log with no banner says which CASA ran
+    r"^(?:casatools|casatasks)\s*(?:version)?\s*:?\s*(?P<v>\d+(?:\.\d+)+(?:-\d+)?)\b"
+    r"|^CASA\s+(?P<w>\d+(?:\.\d+)+(?:-\d+)?)\s+--\s+Common Astronomy", re.I
 )
 _AU_VERSION = re.compile(
     r"^(?:\$Id: analysisUtils\.py,v|(?:analysisUtils|aU) version:?)\s*(?P<v>\d[\w.\-]*)"
@@ -129,6 +140,8 @@ class _LogState(LogReader):
         rb"Begin Task",
         rb"Step +\d",
         rb"(?:CASA|casa) [Vv]ersion",
+        rb"casat(?:ools|asks)\b",
+        rb"CASA \d",
         rb"In spw=\d+ found \d+ Tsys",
         rb"\$Id: analysisUtils",
         rb"(?:analysisUtils|aU) version",
@@ -144,6 +157,8 @@ class _LogState(LogReader):
         self.version: tuple[str, LogLine] | None = None
         self.other_versions: set[str] = set()
         self.au_version: tuple[str, LogLine] | None = None
+        self.other_version: tuple[str, LogLine] | None = None
+        self.flagged: list[dict] = []
         self.steps: Bounded[dict] = Bounded(STEPS_SHOWN)
         self.tasks: Bounded[tuple[dict, Hit]] = Bounded(TASKS_SHOWN)
         self.messages: Bounded[dict] = Bounded(MESSAGES_SHOWN)
@@ -172,6 +187,8 @@ class _LogState(LogReader):
             if self.version is not None and len(self.other_versions) < 100:
                 self.other_versions.add(self.version[0])
             self.version = (m["v"], line)  # the last banner wins
+        elif m := _OTHER_VERSION.match(msg):
+            self.other_version = (m["v"] or m["w"], line)
         elif m := _AU_VERSION.match(msg):
             self.au_version = (m["v"], line)
         elif _SYSCAL.match(msg):
@@ -179,6 +196,10 @@ class _LogState(LogReader):
 
     def _message(self, line: LogLine) -> None:
         text = line.message.strip()
+        if not text:  # the empty separator lines CASA writes between messages
+            if line.is_continuation and line.number == self.last_message_line + 1:
+                self.last_message_line = line.number
+            return
         if line.is_continuation and line.number == self.last_message_line + 1:
             self.last_message_line = line.number  # joins the message above
             item = self.open_item
@@ -197,6 +218,12 @@ class _LogState(LogReader):
         task = {"name": name, "line": line.number, "step": self.step, "params": None}
         if self.tasks.add((task, hit)):  # the last ones' calls are read in finish()
             task["params"] = self._params(task, hit, scanner)
+        if name == "flagdata":  # every one: an antenna flagged in full counts
+            params = task["params"] or self._params(task, hit, scanner) or {}
+            antennas = antennas_flagged_in_full(params, params.get("vis"))
+            if antennas and len(self.flagged) < TASKS_SHOWN:
+                self.flagged.append({"vis": params["vis"], "antennas": antennas,
+                                     "line": line.number})
 
     def _params(self, task: dict, hit: Hit, scanner: LogScanner) -> dict[str, Any] | None:
         """The parameters of the call of *task* logged after its banner *hit*."""
@@ -231,6 +258,11 @@ class _LogState(LogReader):
             note = f"other CASA versions in this log: {', '.join(others)}" if others else None
             yield make_fact("casa_version", version, ex, file, line=line.number,
                             excerpt=line.message.strip(), rank=rank, note=note)
+        elif self.other_version:
+            version, line = self.other_version
+            yield make_fact("casa_version", version, ex, file, line=line.number,
+                            excerpt=line.message.strip(), rank=rank,
+                            note="no 'CASA Version' banner in this log; read from this line")
         if self.au_version:
             version, line = self.au_version
             yield make_fact("analysisutils_version", version, ex, file, line=line.number,
@@ -250,6 +282,12 @@ class _LogState(LogReader):
             yield _span_fact("log.messages", value, [i["line"] for i in items],
                              "\n".join(f"{i['priority']} {i['message']}" for i in items),
                              ex, file, rank, self.messages.note("WARN/SEVERE messages"))
+        if self.flagged:
+            yield _span_fact("log.flagged_antennas", self.flagged,
+                             [f["line"] for f in self.flagged],
+                             "\n".join(f"{f['line']}: flagdata(vis={f['vis']!r}, antenna="
+                                       f"{','.join(f['antennas'])!r})" for f in self.flagged),
+                             ex, file, rank)
         if syscal := self.syscal.items():
             yield make_fact("apriori.syscal_fix", True, ex, file, line=syscal[0].number,
                             end_line=syscal[-1].number,

@@ -11,7 +11,9 @@ extractor uses :class:`FluxscaleRuns` from here for those). Shapes understood:
   ``spidx=A +/- E`` (CASA 4.x) or ``spidx: a_1 (spectral index) =A +/- E covariance ...``;
 - ``Found reference field(s): A B`` and ``Found transfer field(s):  C D``.
 
-Lines may have the full log prefix (tabs), the logger-window prefix (spaces), or none.
+Lines may have the full log prefix (tabs), the logger-window prefix (spaces), or none; in
+a ``.fluxscale`` file, each may start with ``# `` (what ``fluxscale(listfile=...)`` writes).
+A file that gives no result says so in a warning.
 Only the last fluxscale run of a file counts: a run starts at ``Begin Task: fluxscale``, at a
 ``Found ... field(s)`` line after results, or at a ``Flux density`` line after a fit.
 
@@ -30,7 +32,7 @@ from pathlib import Path
 from typing import Callable, ClassVar, Iterator
 
 from qa2docs.extractors.base import LogExtractor
-from qa2docs.extractors.logscan import Hit, LogLine, LogReader, LogScanner
+from qa2docs.extractors.logscan import Hit, LogLine, LogReader, LogScanner, parse_line
 from qa2docs.models.facts import Fact, make_fact
 
 _NUM = r"[-+]?(?:nan|inf|(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)"
@@ -217,15 +219,22 @@ class _FluxscaleReader(LogReader):
         self.runs = FluxscaleRuns(self.warn)
 
     def feed(self, hit: Hit, scanner: LogScanner) -> None:
-        """Take one fluxscale line."""
-        self.runs.feed(hit.parse())
+        """Take one fluxscale line (without the ``# `` of a listfile line)."""
+        line = hit.parse()
+        text = line.text.lstrip()
+        if line.date is None and text.startswith("#"):
+            line = parse_line(line.number, text.lstrip("#").lstrip())
+        self.runs.feed(line)
 
     def facts(self) -> Iterator[Fact]:
-        """The last run's facts."""
+        """The last run's facts; a warning when the file has none."""
         run = self.runs.last_run()
-        if run is not None:
-            yield from fluxscale_facts(run, self.ex.name, self.file, self.ex.rank,
-                                       later_runs_note(self.runs))
+        if run is None:
+            self.warn(None, "no fluxscale result in this file (no 'Flux density for ...' "
+                            "or 'Fitted spectrum for ...' line)")
+            return
+        yield from fluxscale_facts(run, self.ex.name, self.file, self.ex.rank,
+                                   later_runs_note(self.runs))
 
 
 class FluxscaleExtractor(LogExtractor):

@@ -10,6 +10,10 @@ from pydantic import AfterValidator, BeforeValidator
 PROJECT_CODE_RE = re.compile(r"^(?P<year>\d{4})\.(?P<cycle>[0-9A])\.\d{5}\.[STLVAP]$")
 # The seed's own example (uid___A002_X4sda4d_Xa12) is not hexadecimal: accept alphanumerics.
 ASDM_UID_RE = re.compile(r"^uid___A\d{3}_X[0-9A-Za-z]+_X[0-9A-Za-z]+$")
+# The archive's download names an ASDM folder ``<uid>.asdm.sdm`` (MSs ``<uid>.asdm.sdm.ms``).
+ASDM_SUFFIX = ".asdm.sdm"
+ASDM_DIR_RE = re.compile(r"^uid___A\d{3}_X[0-9A-Za-z]+_X[0-9A-Za-z]+(?:\.asdm\.sdm)?$")
+_UID_AT_START = re.compile(r"^(uid___A\d{3}_X[0-9A-Za-z]+_X[0-9A-Za-z]+)(?![0-9A-Za-z_])")
 SB_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}$")
 JIRA_RE = re.compile(r"^SCOPS-\d+$")
 _BLANK_RUN_RE = re.compile(r"\n{3,}")
@@ -36,9 +40,21 @@ def normalize_uid(value: str) -> str:
     return value
 
 
+def uid_of_name(name: str) -> str | None:
+    """The ASDM UID a file or folder name starts with, without any suffix; None if none.
+
+    ``uid___A002_Xbe0d4d_X12f5.asdm.sdm.ms.split`` -> ``uid___A002_Xbe0d4d_X12f5``; a path
+    is read by its last part (``/data/uid___A002_X1_X2.asdm.sdm`` -> ``uid___A002_X1_X2``).
+    """
+    name = normalize_uid(name).replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+    m = _UID_AT_START.match(name)
+    return m.group(1) if m else None
+
+
 def short_id(uid: str) -> str:
-    """The last part of an ASDM UID: ``uid___A002_Xdd9c61_X66d`` -> ``X66d``."""
-    return normalize_uid(uid).rsplit("_", 1)[-1]
+    """The last part of an ASDM UID: ``uid___A002_Xdd9c61_X66d`` -> ``X66d`` (also of an
+    ASDM folder name with the archive's suffix: ``uid___A002_Xdd9c61_X66d.asdm.sdm``)."""
+    return (uid_of_name(uid) or normalize_uid(uid)).rsplit("_", 1)[-1]
 
 
 def cycle_of(project_code: str) -> int | None:

@@ -16,7 +16,7 @@ from filelock import FileLock, Timeout
 from qa2docs.discover.layout import SBLayout, discover
 from qa2docs.errors import LayoutError, Qa2DocsError
 from qa2docs.fileio import write_atomically
-from qa2docs.models.common import ASDM_UID_RE
+from qa2docs.models.common import ASDM_DIR_RE
 
 # What qa2_clear keeps in the SB's calibrated/ dir (the seed's list).
 CALIBRATED_KEEP = ("*fluxscale", "*split.cal", "scriptForFluxCalibration.py",
@@ -68,7 +68,7 @@ def _clearable(sb: SBLayout) -> str:
 
 def _keeps_eb(entry: Path) -> bool:
     """The ASDM (folder or link, even a dangling one) and the calibration script."""
-    if ASDM_UID_RE.match(entry.name):
+    if ASDM_DIR_RE.match(entry.name):
         return entry.is_symlink() or entry.is_dir()
     return fnmatchcase(entry.name, EB_SCRIPT)
 

@@ -16,7 +16,7 @@ from qa2docs.discover.layout import eb_checklist_name, sb_checklist_name
 from qa2docs.documents.project import PROJECT_FILE, load_project, save_project
 from qa2docs.errors import LayoutError, Qa2DocsError
 from qa2docs.models import Project
-from qa2docs.models.common import ASDM_UID_RE, short_id
+from qa2docs.models.common import ASDM_DIR_RE, short_id, uid_of_name
 
 
 @dataclass
@@ -35,7 +35,7 @@ def list_archive_sbs(archive: Path) -> list[str]:
     if not archive.is_dir():
         raise LayoutError(f"{archive}: archive directory not found (give --archive DIR)")
     return sorted(d.name for d in archive.iterdir()
-                  if d.is_dir() and any(ASDM_UID_RE.match(a.name) and a.is_dir()
+                  if d.is_dir() and any(ASDM_DIR_RE.match(a.name) and a.is_dir()
                                         for a in d.iterdir()))
 
 
@@ -55,7 +55,7 @@ def start(analysis: Path | str, sb_name: str | None = None, archive: Path | str 
     if sb_name not in sbs:
         known = ", ".join(sbs) or "none"
         raise LayoutError(f"{archive / sb_name}: no such SB folder with ASDMs (found: {known})")
-    asdms = sorted(a for a in (archive / sb_name).iterdir() if a.is_dir() and ASDM_UID_RE.match(a.name))
+    asdms = sorted(a for a in (archive / sb_name).iterdir() if a.is_dir() and ASDM_DIR_RE.match(a.name))
     root = analysis / sb_name
     res = StartResult(root=root)
     project_file = root / PROJECT_FILE
@@ -97,8 +97,9 @@ def start(analysis: Path | str, sb_name: str | None = None, archive: Path | str 
     docs: list[tuple[Path, str, list[Proposal]]] = []
     for a in asdms:
         props = project_proposals(project, ("project_code", "contact_scientist", "pi", "sb_name"))
-        props.append(Proposal("asdm_uid", "value", a.name))
-        docs.append((root / eb_checklist_name(sb_name, a.name), "eb", props))
+        uid = uid_of_name(a.name) or a.name
+        props.append(Proposal("asdm_uid", "value", uid))
+        docs.append((root / eb_checklist_name(sb_name, uid), "eb", props))
     docs.append((root / sb_checklist_name(sb_name), "sb",
                  project_proposals(project, ("project_code", "contact_scientist", "pi", "sb_name"))
                  + [Proposal("execution_blocks", "value", "\n".join(a.name for a in asdms))]))

@@ -35,8 +35,7 @@ def flagging(fb: FactBuilder) -> Iterator[Fact | None]:
         if not call.parsed or vis is None or not _MS_RE.search(vis) or mode != "manual":
             continue
         antenna = call.kwargs.get("antenna", "")
-        if _whole_antennas(antenna) and not any(call.kwargs.get(k) for k in
-                                                FLAGDATA_RESTRICTIONS):
+        if antennas_flagged_in_full(call.kwargs, vis):
             full.append(call)
         spw = call.kwargs.get("spw", "")
         if isinstance(spw, str) and ":" in spw:
@@ -110,6 +109,19 @@ def setjy_body(fb: FactBuilder, call: Call) -> str | None:
     if len(fb.flux_names) == 1:
         return fb.flux_names[0]
     return None
+
+
+def antennas_flagged_in_full(params: dict[str, Any], vis: Any) -> list[str]:
+    """The antennas a ``flagdata`` call with keyword arguments *params* on *vis* flags in
+    full: manual mode on an MS, whole antennas, no other selection; else []."""
+    if (not isinstance(vis, str) or not _MS_RE.search(vis)
+            or params.get("mode", "manual") != "manual"
+            or params.get("action", "apply") not in ("apply", "")):
+        return []
+    antenna = params.get("antenna", "")
+    if not _whole_antennas(antenna) or any(params.get(k) for k in FLAGDATA_RESTRICTIONS):
+        return []
+    return [a.strip() for a in antenna.split(",") if a.strip()]
 
 
 def _whole_antennas(antenna: Any) -> bool:

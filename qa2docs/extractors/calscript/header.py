@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Iterator
 
 from qa2docs.extractors.calscript.builder import FactBuilder
+from qa2docs.models.common import uid_of_name
 from qa2docs.models.facts import Fact
 
 ASIS_REQUIRED = frozenset({"Antenna", "Station", "CalAtmosphere", "Receiver", "Source"})
-_UID_RE = re.compile(r"^(uid___[A-Za-z0-9]+_[A-Za-z0-9]+_[A-Za-z0-9]+)")
 _GATE_RE = re.compile(r"re\.search\(\s*['\"]\^?([0-9][0-9.]*[0-9])['\"]\s*,.*version")
 _EXIT_RE = re.compile(r"SAME VERSION OF CASA[^:]*:\s*([0-9][0-9.]*[0-9])")
 _ID_RE = re.compile(r"\$Id:\s*([^$]*?)\s*\$")
@@ -39,13 +39,12 @@ def header(fb: FactBuilder) -> Iterator[Fact | None]:
 
 def asdm_uid(fb: FactBuilder) -> Fact | None:
     """The ASDM uid from importasdm, else from the file name."""
-    m = _UID_RE.match(fb.filename)
-    from_name = m.group(1) if m else None
+    from_name = uid_of_name(fb.filename)
     for call in fb.s.named("importasdm"):
         asdm = call.text("asdm") or (call.args[0] if call.args and
                                      isinstance(call.args[0], str) else None)
         if asdm:
-            uid = Path(asdm).name
+            uid = uid_of_name(asdm) or Path(asdm).name  # no archive suffix (.asdm.sdm)
             note = (f"the file name says {from_name}"
                     if from_name and from_name != uid else None)
             return fb.fact("asdm_uid", uid, [call], note)

@@ -28,19 +28,24 @@ scriptForImaging*.py
 - ``imaging.targets``: [field names]: non-numeric field selections of the clean calls, else
   the names in a ``field = '3~151', # SgrB2`` comment (calibrators imaged as checks included).
 - ``imaging.continuum`` / ``imaging.cubes``: bool; ``imaging.cube_spws``: [int] (spw ids
-  of the cube calls' spw selections, as numbered in each call's vis: after a per-spw split
-  they are the split MS's ids; ``spw=''`` names none).
+  of the cubes: an image name's ``spw25`` first, else the call's spw selection, traced back
+  through a ``split``/``mstransform`` of the script that re-indexed its vis; no fact and a
+  warning when that cannot be done; ``spw=''`` names none). See
+  :mod:`~qa2docs.extractors.imaging.spws`.
 - ``imaging.contsub``: bool (uvcontsub / imcontsub / mstransform(douvcontsub=True)).
 - ``imaging.selfcal``: bool (gaincal or applycal in the imaging script).
 - ``imaging.mask``: bool (a non-empty mask, automasking or interactive cleaning).
 - ``imaging.concat_vis``: str (concat's ``concatvis``).
 - ``imaging.rms``: [{``value``, ``unit``, ``jy``, ``image``, ``line``}] from comments such as
   ``#RESULTS: 0.37" x 0.32"  RMS = 35 uJy`` or ``# RMS 0.0283 Jy/beam``; ``image`` is the
-  imagename of the clean call above the comment (None when unresolved). A clause (split at
-  ``;``, ``(``, ``)``) naming a requested/proposed/expected value is skipped.
+  imagename of the clean call above the comment (None when unresolved); a result line that
+  names its source first (``## ALESS001.1 -> rms = 50.0 uJy - beam = 2.37 x 2.24``) adds
+  ``source`` and takes the image of that source or image name wherever it stands. A clause
+  (split at ``;``, ``(``, ``)``) naming a requested/proposed/expected value is skipped.
 - ``imaging.beam``: [{``major_arcsec``, ``minor_arcsec``, ``pa_deg`` (or None), ``image``,
   ``line``}] from ``0.37" x 0.32"``, ``# Restoring Beam : 4.685 arcsec, 2.529 arcsec,
-  71.9 deg`` or ``# Beam 4.098 arcsec x 1.963 arcsec pa= 74.4 deg``.
+  71.9 deg``, ``# Beam 4.098 arcsec x 1.963 arcsec pa= 74.4 deg`` or, unit-less after the
+  word beam, ``beam = 2.37 x 2.24`` (arcsec); ``source`` as for the rms.
 - ``imaging.casa_version``: str, from the version check (note when it is commented out) or
   ``# You should run this with CASA 4.6``.
 scriptForImagingPrep.py: ``imaging.prep_script`` True, and ``imaging.contsub`` /

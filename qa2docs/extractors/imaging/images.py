@@ -9,8 +9,14 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from qa2docs.extractors.imaging.common import NUMBER, RANK_SCRIPT, SbExtractor
-from qa2docs.extractors.imaging.script import (CLEAN_TASKS, CONTSUB_TASKS, SELFCAL_TASKS, Call,
-                                               Script)
+from qa2docs.extractors.imaging.script import (
+    CLEAN_TASKS,
+    CONTSUB_TASKS,
+    SELFCAL_TASKS,
+    Call,
+    Script,
+)
+from qa2docs.extractors.imaging.spws import SPLIT_TASKS, cube_spws
 from qa2docs.models.facts import Fact, Provenance
 
 IMAGE_KEYS = ("imagename", "vis", "field", "spw", "specmode", "weighting", "robust", "cell",
@@ -23,6 +29,14 @@ RMS = re.compile(rf"\brms\b\s*[:=]?\s*(?P<value>{NUMBER})\s*"
 BEAM = re.compile(
     r"(?P<maj>\d+(?:\.\d+)?)\s*(?:\"|arcsec)\s*(?:x|,|\*)\s*(?P<min>\d+(?:\.\d+)?)\s*"
     r"(?:\"|arcsec)(?:\s*,?\s*(?:pa\s*=?\s*)?(?P<pa>-?\d+(?:\.\d+)?)\s*deg)?", re.IGNORECASE)
+# "beam = 2.37 x 2.24": a beam with no unit, named as one (arcsec, ALMA's unit for beams)
+BEAM_NAMED = re.compile(
+    r"\bbeam\s*(?:size)?\s*[:=]?\s*(?P<maj>\d+(?:\.\d+)?)\s*(?:\"|arcsec)?\s*(?:x|\*|by)\s*"
+    r"(?P<min>\d+(?:\.\d+)?)(?![\d.])(?!\s*(?:mas|milliarcsec|arcmin|'))\s*(?:\"|arcsec)?"
+    r"(?:\s*,?\s*(?:pa\s*=?\s*)?(?P<pa>-?\d+(?:\.\d+)?)\s*deg)?", re.IGNORECASE)
+# "## ALESS001.1 -> rms = ...": a result line that names its source or image first
+NAMED_RESULT = re.compile(r"^#+\s*(?P<name>[\w.+\-*]+)\s*(?:->|=>)\s*(?=.*\b(?:rms|beam)\b)",
+                          re.IGNORECASE)
 NOT_ACHIEVED = re.compile(r"request|propos|goal|expect|theoretic|target rms", re.IGNORECASE)
 JY_SCALE = {"": Decimal(1), "m": Decimal("1e-3"), "u": Decimal("1e-6"), "µ": Decimal("1e-6"),
             "micro": Decimal("1e-6")}
@@ -50,9 +64,11 @@ def imaging(ex: SbExtractor, path: Path, text: str) -> Iterator[Fact]:
         elif complete and all(im["kind"] for im in images):
             yield ex.absent(field_id, script, path, f"{kind} clean/tclean")
     cube_calls = [c for c, im in zip(cleans, images) if im["kind"] == "cube"]
-    spws = sorted({s for c in cube_calls for s in _spw_ids(c.args.get("spw"))})
+    spws, why = cube_spws(cube_calls, script.calls_of(SPLIT_TASKS))
     if spws:
         yield ex.calls_fact("imaging.cube_spws", spws, cube_calls, path)
+    elif why:
+        ex.warn(path, None, f"cube spw ids not given: {why}")
 
     yield from _presence(ex, "imaging.contsub", _contsub_calls(script), script, path,
                          "uvcontsub/imcontsub", complete)
@@ -89,8 +105,13 @@ def _achieved(ex: SbExtractor, script: Script, cleans: list[Call], path: Path) -
             continue
         above = [c for c in cleans if c.end_line < number]
         image = above[-1].args.get("imagename") if above else None
+        source = None
+        if named := NAMED_RESULT.match(stripped):  # its image wherever the line stands
+            image, source = _named_image(cleans, named["name"], image), named["name"]
         for field_id, entry in _measures(stripped):
             entry.update(image=image if isinstance(image, str) else None, line=number)
+            if source is not None:
+                entry["source"] = source
             found[field_id].append(entry)
             evidence[field_id].append(Provenance(extractor=ex.name, file=path.name,
                                                  line=number, excerpt=stripped))
@@ -98,6 +119,23 @@ def _achieved(ex: SbExtractor, script: Script, cleans: list[Call], path: Path) -
         if entries:
             yield Fact(field=field_id, value=entries, provenance=tuple(evidence[field_id]),
                        rank=RANK_SCRIPT)
+
+
+def _named_image(cleans: list[Call], name: str, above: Any) -> str | None:
+    """The imagename of the clean call whose field or imagename is *name* (the image name may
+    add a prefix or suffix, ``ALESS001.1_cont``); of several, the one just *above* the line;
+    None when none or unclear."""
+    found = []
+    for call in cleans:
+        image, field = call.args.get("imagename"), call.args.get("field")
+        if not isinstance(image, str):
+            continue
+        if field == name or image == name or re.search(
+                rf"(?:^|[/_.\-]){re.escape(name)}(?:$|[_.\-])", image):
+            found.append(image)
+    if len(set(found)) == 1:
+        return found[0]
+    return above if above in found else None
 
 
 def imaging_prep(ex: SbExtractor, path: Path, text: str) -> Iterator[Fact]:
@@ -146,7 +184,8 @@ def _measures(comment: str) -> Iterator[tuple[str, dict[str, Any]]]:
             unit, value = match.group("unit"), Decimal(match.group("value"))
             scale = JY_SCALE[unit[: unit.index("Jy")].strip()]
             yield "imaging.rms", {"value": float(value), "unit": unit, "jy": float(value * scale)}
-        for match in BEAM.finditer(clause):
+        beams = list(BEAM.finditer(clause)) or list(BEAM_NAMED.finditer(clause))
+        for match in beams:
             pa = match.group("pa")
             yield "imaging.beam", {"major_arcsec": float(match.group("maj")),
                                    "minor_arcsec": float(match.group("min")),
@@ -171,23 +210,6 @@ def _targets(cleans: list[Call]) -> tuple[list[str], list[Call]]:
             used.append(call)
             names.update(dict.fromkeys(found))
     return list(names), used
-
-
-def _spw_ids(selection: Any) -> list[int]:
-    """Spw ids named in a CASA spw selection such as ``'0,4~6:10~20'`` ([] for all/unknown)."""
-    if isinstance(selection, int) and not isinstance(selection, bool):
-        return [selection]
-    if not isinstance(selection, str):
-        return []
-    ids: list[int] = []
-    for part in selection.split(","):
-        head = part.split(":")[0].strip()
-        if re.fullmatch(r"\d+", head):
-            ids.append(int(head))
-        elif re.fullmatch(r"\d+~\d+", head):
-            low, high = (int(x) for x in head.split("~"))
-            ids.extend(range(low, high + 1))
-    return ids
 
 
 def _contsub_calls(script: Script) -> list[Call]:

@@ -15,14 +15,14 @@ from qa2docs.extractors.pyscript import Call as PyCall
 CLEAN_TASKS = frozenset({"clean", "tclean"})
 CONTSUB_TASKS = frozenset({"uvcontsub", "uvcontsub3", "uvcontsub_old", "imcontsub"})
 SELFCAL_TASKS = frozenset({"gaincal", "applycal"})
-TASKS = CLEAN_TASKS | CONTSUB_TASKS | SELFCAL_TASKS | {"concat", "setjy", "mstransform"}
+TASKS = CLEAN_TASKS | CONTSUB_TASKS | SELFCAL_TASKS | {"concat", "setjy", "mstransform", "split"}
 
 # Leading positional parameters of the tasks read here (CASA 4-6 signatures).
 POSITIONAL = {
     "clean": ("vis", "imagename"), "tclean": ("vis",), "concat": ("vis", "concatvis"),
     "setjy": ("vis", "field", "spw"), "uvcontsub": ("vis", "field", "fitspw"),
     "gaincal": ("vis", "caltable"), "applycal": ("vis",), "imcontsub": ("imagename",),
-    "mstransform": ("vis", "outputvis"),
+    "mstransform": ("vis", "outputvis"), "split": ("vis", "outputvis"),
 }
 
 

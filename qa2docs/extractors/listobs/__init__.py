@@ -64,10 +64,14 @@ from qa2docs.extractors.base import Extractor
 from qa2docs.extractors.listobs.block import Block, iso_utc
 from qa2docs.extractors.listobs.embedded import SummaryReader, feed_line
 from qa2docs.extractors.listobs.parser import Parser
-from qa2docs.extractors.listobs.selection import selection_reasons, undecided
 from qa2docs.extractors.listobs.scans import (
-    bandwidth_switching, fields_by_intent, merge_scans, on_source, spw_set,
+    bandwidth_switching,
+    fields_by_intent,
+    merge_scans,
+    on_source,
+    spw_set,
 )
+from qa2docs.extractors.listobs.selection import selection_reasons, undecided
 from qa2docs.extractors.listobs.tables import array_kind, correlator_mode, is_candidate
 from qa2docs.models.facts import Fact, make_fact
 

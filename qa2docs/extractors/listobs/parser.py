@@ -9,7 +9,12 @@ from qa2docs.extractors.base import Extractor
 from qa2docs.extractors.listobs.block import Block, Table, stamp
 from qa2docs.extractors.listobs.scans import ScanTable
 from qa2docs.extractors.listobs.selection import call_selection
-from qa2docs.extractors.listobs.tables import AntennaTable, FieldTable, SourceTable, SpwTable
+from qa2docs.extractors.listobs.tables import (
+    AntennaTable,
+    FieldTable,
+    SourceTable,
+    SpwTable,
+)
 
 MS_NAME = re.compile(r"MeasurementSet Name:\s*(?P<path>\S+)")
 _OBSERVER = re.compile(r"^\s*Observer:\s*(?P<observer>.*?)\s+Project:\s*(?P<project>\S*)")

@@ -82,3 +82,48 @@ def test_corpus_files(corpus_dir):
     assert "Antennas (12, 12m):" in out
     out = run_cli("listobs", str(corpus_dir / "asdm" / "uid___A002_Xfb2c11_X3b4")).stdout
     assert "Antennas (8, 7m):\n  CM01 CM02 CM03 CM04 CM05 CM06 CM07 CM08\n" in out
+
+
+VARIANTS = SAMPLES / "variants" / "listobs"
+FULL = VARIANTS / "uid___A002_Xc6c0d5_X6d0e.ms.listunfl.listobs"
+FULL_MS = "/lustre/naasc/users/qa2/2017.1.01355.L/uid___A002_Xc6c0d5_X6d0e/uid___A002_Xc6c0d5_X6d0e.ms"
+
+
+def test_folder_of_unrelated_listfiles_is_one_summary_or_an_error(tmp_path):
+    folder = tmp_path / "listobs"
+    folder.mkdir()
+    shutil.copy(FULL, folder)
+    other = folder / "NGC253_B3.ms.listobs"
+    other.write_text(FULL.read_text().replace(FULL_MS, "/data/ngc253/NGC253_B3.ms")
+                     .replace("jdoe", "asmith"))
+    proc = run_cli("listobs", str(folder), check=2)
+    assert proc.stdout == ""
+    assert proc.stderr == (
+        f"qa2docs: error: {folder}: listobs output of 2 MSs of different EBs "
+        f"(NGC253_B3.ms in NGC253_B3.ms.listobs; uid___A002_Xc6c0d5_X6d0e.ms in {FULL.name}); "
+        "choose one with --ms NAME\n")
+    out = run_cli("listobs", str(folder), "--ms", "NGC253_B3.ms").stdout
+    assert "MeasurementSet: NGC253_B3.ms\nObserver: asmith" in out
+    data = json.loads(run_cli("listobs", str(folder), "--ms", "uid___A002_Xc6c0d5_X6d0e",
+                              "--format", "json").stdout)
+    assert data["facts"]["observer"] == "jdoe"
+    proc = run_cli("listobs", str(folder), "--ms", "X1.ms", check=2)
+    assert proc.stderr.endswith("none is 'X1.ms'\n") and proc.stderr.count("\n") == 1
+    # a log of two sessions, one listobs of each EB: the same
+    log = tmp_path / "casa-20180602-070000.log"
+    log.write_text("".join(
+        f"2018-06-02 07:00:0{i}\tINFO\tlistobs::ms::summary\t{line}\n"
+        for i, path in enumerate((FULL, other)) for line in path.read_text().splitlines()))
+    proc = run_cli("listobs", str(log), check=2)
+    assert "listobs output of 2 MSs of different EBs" in proc.stderr
+    assert "Observer: asmith" in run_cli("listobs", str(log), "--ms", "NGC253_B3.ms").stdout
+
+
+def test_a_document_is_not_listobs_output(tmp_path):
+    readme = tmp_path / "README.md"
+    readme.write_text("# Data\n\nRun listobs; its output begins\n\n"
+                      "           MeasurementSet Name:  /data/uid___A002_Xc6c0d5_X6d0e.ms"
+                      "      MS Version 2\n\nand lists the scans, fields and antennas.\n"
+                      "   Observer: jdoe     Project: uid://A001/X1288/X5f2  \n")
+    proc = run_cli("listobs", str(readme), check=2)
+    assert proc.stderr == f"qa2docs: error: {readme}: no listobs summary found\n"

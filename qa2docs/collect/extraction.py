@@ -16,7 +16,14 @@ from qa2docs.collect.cache import open_cache
 from qa2docs.collect.factset import FactSet
 from qa2docs.collect.inputs import eb_inputs
 from qa2docs.collect.resolve import resolve_facts
-from qa2docs.discover.layout import EBInfo, SBLayout, discover, find_sb_root
+from qa2docs.discover.layout import (
+    EBInfo,
+    SBLayout,
+    discover,
+    eb_files,
+    find_sb_root,
+    uid_of_dir,
+)
 from qa2docs.errors import ExtractionError, LayoutError
 from qa2docs.extractors.base import ExtractionWarning, Extractor
 from qa2docs.extractors.logscan import LogReader, scan_log
@@ -152,10 +159,15 @@ def _sb_root(path: Path) -> Path | None:
 
 
 def _is_eb_dir(path: Path) -> bool:
-    return any(ASDM_UID_RE.match(p.name.split(".")[0]) for p in path.iterdir())
+    return (any(ASDM_UID_RE.match(p.name.split(".")[0]) for p in path.iterdir())
+            or bool(eb_files(path)))
 
 
 def eb_dir_uid(path: Path) -> str:
-    """The ASDM UID an EB dir is named after (its first ``uid___...`` entry), else its name."""
+    """The ASDM UID an EB dir is named after (its first ``uid___...`` entry), else the one its
+    listobs files or casa logs name (:func:`~qa2docs.discover.layout.uid_of_dir`), else its name."""
     names = sorted(p.name.split(".")[0] for p in path.iterdir())
-    return next((n for n in names if ASDM_UID_RE.match(n)), path.name)
+    found = next((n for n in names if ASDM_UID_RE.match(n)), None)
+    if found is None and (of_dir := uid_of_dir(path)) is not None:
+        found = of_dir[0]
+    return found or path.name

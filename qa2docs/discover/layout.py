@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,6 +16,11 @@ if TYPE_CHECKING:
 
 STATE_DIR = ".qa2docs"
 CALIBRATED = "calibrated"
+_UID_IN_TEXT = re.compile(rb"uid___A\d{3}_X[0-9A-Za-z]+_X[0-9A-Za-z]+")
+EB_FILE_PATTERNS = ("*.listobs", "*.listobs.txt", "*.listobs.log", "listobs*.txt",
+                    "casa-*.log", "casapy-*.log")
+"""Files that make a folder an EB dir even when no name in it carries the EB's UID."""
+_HEAD_BYTES = 1 << 21
 
 
 def eb_checklist_name(sb: str, uid: str) -> str:
@@ -102,7 +108,12 @@ def find_sb_root(path: Path) -> Path:
 
 
 def uid_of_dir(eb_dir: Path) -> tuple[str, Path | None] | None:
-    """The ASDM UID an EB dir holds (from the ASDM or the file names), and the ASDM if present."""
+    """The ASDM UID an EB dir holds, and the ASDM if present; None for a folder that is no EB dir.
+
+    The UID is the ASDM's or the one file names start with; for an EB dir whose files carry no
+    UID in their names (``listobs.txt``, ``<name>.ms.listobs``, only a ``casa-*.log``), the first
+    UID written in those files, else the folder's own name.
+    """
     names = sorted(p.name for p in eb_dir.iterdir())
     for name in names:
         if ASDM_DIR_RE.match(name) and (eb_dir / name).is_dir():
@@ -110,7 +121,27 @@ def uid_of_dir(eb_dir: Path) -> tuple[str, Path | None] | None:
     for name in names:
         if uid := uid_of_name(name):
             return uid, None
-    return None
+    files = eb_files(eb_dir)
+    if not files:
+        return None
+    return next((uid for f in files if (uid := _uid_in_file(f))), eb_dir.name), None
+
+
+def eb_files(directory: Path) -> list[Path]:
+    """The listobs files and casa logs in *directory* (:data:`EB_FILE_PATTERNS`), listobs first."""
+    found = dict.fromkeys(p for pattern in EB_FILE_PATTERNS
+                          for p in sorted(directory.glob(pattern)) if p.is_file())
+    return list(found)
+
+
+def _uid_in_file(path: Path) -> str | None:
+    """The first ASDM UID written in the head of *path*."""
+    try:
+        with open(path, "rb") as stream:
+            found = _UID_IN_TEXT.search(stream.read(_HEAD_BYTES))
+    except OSError:
+        return None
+    return found.group(0).decode() if found else None
 
 
 def discover(path: Path) -> SBLayout:

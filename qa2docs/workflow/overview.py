@@ -9,6 +9,7 @@ or a whole EB dir (every extractor, as ``qa2docs facts`` does).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,8 @@ from qa2docs.errors import ExtractionError, Qa2DocsError
 from qa2docs.extractors.base import ExtractionWarning
 from qa2docs.models.facts import Fact
 from qa2docs.models.layout import EB_LAYOUT
+
+_UID = re.compile(r"uid___A\d{3}_X[0-9A-Za-z]+_X[0-9A-Za-z]+")
 
 
 @dataclass
@@ -32,8 +35,13 @@ class Overview:
         return {fid: fact.value for fid, fact in sorted(self.facts.items())}
 
 
-def overview(path: Path | str) -> Overview:
-    """Read *path* (listfile, casa log, ASDM folder or EB dir) into an :class:`Overview`."""
+def overview(path: Path | str, ms: str | None = None) -> Overview:
+    """Read *path* (listfile, casa log, ASDM folder or EB dir) into an :class:`Overview`.
+
+    One overview is of one EB: when *path* holds listobs summaries of several MSs of different
+    EBs (unrelated listfiles in a folder, a log of many sessions), *ms* names the one to show
+    (its name, or its EB's UID); without it that is an error naming them.
+    """
     from qa2docs.collect.resolve import resolve_facts
     from qa2docs.extractors.asdm import AsdmExtractor
     from qa2docs.extractors.listobs import ListobsExtractor
@@ -45,16 +53,65 @@ def overview(path: Path | str) -> Overview:
         fs = extract_dir(path, eb_dir_uid(path))
         if not fs.facts:
             raise Qa2DocsError(f"{path}: no listobs output, ASDM or other EB input found")
-        return Overview(path, fs.facts, fs.warnings)
-    extractor = AsdmExtractor() if path.is_dir() else ListobsExtractor()
-    try:
-        facts = list(extractor.extract(path))
-    except ExtractionError as err:
-        raise Qa2DocsError(str(err)) from None
-    if not facts:
-        what = "ASDM tables" if path.is_dir() else "listobs summary"
-        raise Qa2DocsError(f"{path}: no {what} found")
-    return Overview(path, resolve_facts(facts), extractor.warnings)
+        facts, warnings = fs.all_facts, fs.warnings
+    else:
+        extractor = AsdmExtractor() if path.is_dir() else ListobsExtractor()
+        try:
+            facts = list(extractor.extract(path))
+        except ExtractionError as err:
+            raise Qa2DocsError(str(err)) from None
+        if not facts:
+            what = "ASDM tables" if path.is_dir() else "listobs summary"
+            raise Qa2DocsError(f"{path}: no {what} found")
+        warnings = extractor.warnings
+    return Overview(path, resolve_facts(one_eb(path, facts, ms)), warnings)
+
+
+def eb_key(ms_name: str) -> str:
+    """What tells the EB of an MS: the ASDM UID in its name, else the name before its first dot."""
+    found = _UID.search(ms_name)
+    return found.group(0) if found else ms_name.split(".")[0]
+
+
+def one_eb(path: Path, facts: list[Fact], ms: str | None) -> list[Fact]:
+    """*facts* without the listobs facts of other EBs than *ms*'s; an error when the listobs
+    facts are of several EBs and *ms* does not pick one."""
+    owner = _listobs_owners(facts)
+    names: dict[str, list[str]] = {}
+    for fact in facts:
+        ms_name = owner.get(id(fact))
+        if ms_name is not None and fact.field == "ms_name":
+            names.setdefault(eb_key(ms_name), [])
+            where = f"{ms_name} in {fact.provenance[0].file}"
+            if where not in names[eb_key(ms_name)]:
+                names[eb_key(ms_name)].append(where)
+    if ms is None and len(names) <= 1:
+        return facts
+    keep = set(names) if ms is None else {k for k in names if k in (ms, eb_key(ms))}
+    if ms is None or not keep:
+        listed = "; ".join(", ".join(v) for v in names.values())
+        hint = "choose one with --ms NAME" if ms is None else f"none is {ms!r}"
+        raise Qa2DocsError(f"{path}: listobs output of {len(names)} MSs of different EBs "
+                           f"({listed}); {hint}")
+    return [f for f in facts if id(f) not in owner or eb_key(owner[id(f)]) in keep]
+
+
+def _listobs_owners(facts: list[Fact]) -> dict[int, str]:
+    """The MS name of each listobs fact (by ``id``): the MS named last before it in its file."""
+    starts: dict[str, list[tuple[int, str]]] = {}
+    for fact in facts:
+        if fact.field == "ms_name" and fact.provenance and fact.provenance[0].extractor == "listobs":
+            prov = fact.provenance[0]
+            starts.setdefault(prov.file, []).append((prov.line or 0, str(fact.value)))
+    owner: dict[int, str] = {}
+    for fact in facts:
+        prov = fact.provenance[0] if fact.provenance else None
+        if prov is None or prov.extractor != "listobs" or prov.file not in starts:
+            continue
+        before = [name for line, name in sorted(starts[prov.file]) if line <= (prov.line or 0)]
+        if before:
+            owner[id(fact)] = before[-1]
+    return owner
 
 
 def short_intents(intents: list[str]) -> str:

@@ -14,6 +14,7 @@ from qa2docs.models.facts import Fact
 CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus"
 EB1 = "casa6/uid___A002_Xc0ffee_X1b.ms.listobs"
 EB2 = "casa6/uid___A002_Xc10a2b_X2c.ms.listobs"
+SELECTION = "listobs/uid___A002_Xb925ef_X4334_calibrated.ms.listobs"
 ALL_LISTOBS = sorted(
     [f"listobs/{p.name}" for p in (CORPUS / "listobs").glob("*")]
     + [f"casa6/{p.name}" for p in (CORPUS / "casa6").glob("*.listobs")]
@@ -50,7 +51,8 @@ def test_eb1_header_and_observation(corpus_dir: Path) -> None:
     assert obs.value["on_source_s"]["OBSERVE_TARGET"] == pytest.approx(3 * 241.9)
     assert obs.value["on_source_s"]["CALIBRATE_PHASE"] == pytest.approx(4 * 42.3)
     assert obs.value["on_source_s"]["CALIBRATE_BANDPASS"] == pytest.approx(241.9)
-    assert "CALIBRATE_ATMOSPHERE" not in obs.value["on_source_s"]
+    # the three Tsys scans carry only #AMBIENT/#HOT/#OFF_SOURCE (Cycle 4+): 36.1 s each
+    assert obs.value["on_source_s"]["CALIBRATE_ATMOSPHERE"] == pytest.approx(3 * 36.1)
     prov = obs.provenance[0]
     assert (prov.extractor, prov.file, prov.line, prov.end_line) == (
         "listobs", "uid___A002_Xc0ffee_X1b.ms.listobs", 6, 7)
@@ -83,7 +85,8 @@ def test_eb1_scans_fields_intents(corpus_dir: Path) -> None:
     assert fbi["CALIBRATE_FLUX"] == ["J1517-2422"]
     assert fbi["CALIBRATE_PHASE"] == ["J1733-1304"]
     assert fbi["OBSERVE_TARGET"] == ["HD163296"]
-    assert "CALIBRATE_ATMOSPHERE" not in fbi  # only OFF_SOURCE/AMBIENT/HOT sub-intents
+    # Cycle 4+ Tsys scans: only OFF_SOURCE/AMBIENT/HOT sub-intents, one on each field
+    assert fbi["CALIBRATE_ATMOSPHERE"] == ["J1517-2422", "J1733-1304", "HD163296"]
     assert facts["scans"].provenance[0].line == 11
     assert facts["scans"].provenance[0].end_line == 22
 
@@ -196,8 +199,15 @@ def test_spw_list_with_spaces(corpus_dir: Path) -> None:
 @pytest.mark.parametrize("name", ALL_LISTOBS)
 def test_every_corpus_listobs_reads_cleanly(corpus_dir: Path, name: str) -> None:
     facts, extractor = run(corpus_dir / name)
-    assert extractor.warnings == []
-    for field_id in ("ms_name", "observation", "scans", "fields", "spws", "bands",
+    eb_wide = ("observation", "scans", "fields")
+    if name == SELECTION:  # a listobs of the target field only (Sources lists 5 fields)
+        assert [w.message.split(" (")[0] for w in extractor.warnings] == [
+            "listobs of a selection"]
+        assert not set(eb_wide) & facts.keys()
+        eb_wide = ()
+    else:
+        assert extractor.warnings == []
+    for field_id in ("ms_name", *eb_wide, "spws", "bands",
                      "correlator_mode", "antennas", "antenna_count", "array"):
         assert field_id in facts, field_id
     assert facts["antenna_count"].value == len(facts["antennas"].value)

@@ -30,7 +30,14 @@ tenths of a second that listobs prints, e.g. ``2024-06-02T05:05:37.0Z``):
 - ``bandwidth_switching`` bool: phase-calibrator scans use other candidate science spws than
   the target scans (within one ObservationID); no fact without both kinds of scans.
 - ``antennas`` [names], ``antenna_count`` int, ``array`` "12m" | "7m" | "TP" | "mixed".
-- ``fields_by_intent`` {intent without ``#ON_SOURCE``: [field names]}, ON_SOURCE intents only.
+- ``fields_by_intent`` {intent without ``#ON_SOURCE``: [field names]}, ON_SOURCE intents only
+  (and CALIBRATE_ATMOSPHERE, whose Cycle 4+ Tsys scans carry only ``#AMBIENT``, ``#HOT`` and
+  ``#OFF_SOURCE``).
+
+``listobs(listunfl=True)`` adds an ``nUnflRows`` column to the scans and fields tables: read and
+ignored. The summary of a selection (``field=``, ``spw=``, ``scan=``...) gives only what it can
+decide and a warning (:mod:`~qa2docs.extractors.listobs.selection`); an MS name quoted in a
+document, without a header and table rows after it, is not a summary.
 
 Besides the listfiles, the casa logs (``casapy-*.log``, ``casa-*.log``) are read for embedded
 listobs output; a log without any gives no fact and no warning.
@@ -58,8 +65,13 @@ from qa2docs.extractors.listobs.block import Block, iso_utc
 from qa2docs.extractors.listobs.embedded import SummaryReader, feed_line
 from qa2docs.extractors.listobs.parser import Parser
 from qa2docs.extractors.listobs.scans import (
-    bandwidth_switching, fields_by_intent, merge_scans, on_source, spw_set,
+    bandwidth_switching,
+    fields_by_intent,
+    merge_scans,
+    on_source,
+    spw_set,
 )
+from qa2docs.extractors.listobs.selection import selection_reasons, undecided
 from qa2docs.extractors.listobs.tables import array_kind, correlator_mode, is_candidate
 from qa2docs.models.facts import Fact, make_fact
 
@@ -91,7 +103,7 @@ class ListobsExtractor(Extractor):
                     feed_line(parser, lineno, raw.rstrip("\r\n"))
         except OSError as err:
             raise ExtractionError(path, None, f"cannot read listobs file: {err}") from err
-        if not parser.blocks and "listobs" in path.name.lower():
+        if not any(b.is_summary() for b in parser.blocks) and "listobs" in path.name.lower():
             self.warn(path.name, None, "no listobs summary found")  # a log without one is fine
         yield from self.parser_facts(parser)
 
@@ -102,14 +114,21 @@ class ListobsExtractor(Extractor):
     def parser_facts(self, parser: Parser) -> Iterator[Fact]:
         """The facts of every summary *parser* has read."""
         for block in parser.blocks:
-            yield from self._block_facts(parser.path, block)
+            if block.is_summary():  # not an MS name quoted in some document
+                yield from self._block_facts(parser.path, block)
 
     def _block_facts(self, path: Path, block: Block) -> Iterator[Fact]:
         self._check_counts(path, block)
+        reasons = selection_reasons(block)
+        skipped = undecided(block, reasons)
+        if reasons:
+            self.warn(path.name, block.start_line or None,
+                      f"listobs of a selection ({'; '.join(reasons)}): not used for "
+                      f"{', '.join(sorted(skipped))}")
         base = RANK_IN_LOG if block.embedded else RANK_LISTFILE
         split = ".split" in path.name or ".split" in (block.ms_path or "")
         for field_id, value, key in self._values(block):
-            if value is None:
+            if value is None or field_id in skipped:
                 continue
             ev = block.evidence.get(key)
             if ev is None:

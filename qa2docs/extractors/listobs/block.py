@@ -49,6 +49,16 @@ class Block:
     spws: list[dict[str, Any]] = field(default_factory=list)
     antennas: list[dict[str, Any]] = field(default_factory=list)
     declared: dict[str, tuple[int, int]] = field(default_factory=dict)
+    sources: list[str] = field(default_factory=list)
+    """The names in the Sources table (it lists the whole SOURCE table, even for a selection)."""
+    call_selection: str | None = None
+    """The selection of the ``listobs(...)`` call echoed before this summary, if any."""
+
+    def is_summary(self) -> bool:
+        """Whether this is listobs output: a header line (records or time range) and a row of
+        some table, not an MS name quoted in a document."""
+        has_header = self.records is not None or self.observed is not None
+        return has_header and bool(self.scan_rows or self.fields or self.spws or self.antennas)
 
     def note(self, key: str, line: int, text: str) -> None:
         """Record (or extend) the evidence lines for *key*."""

@@ -9,6 +9,7 @@ from typing import Callable, Iterator
 from qa2docs.extractors.base import Extractor
 from qa2docs.extractors.listobs.block import Block
 from qa2docs.extractors.listobs.parser import MS_NAME, Parser
+from qa2docs.extractors.listobs.selection import call_selection
 from qa2docs.extractors.logscan import Hit, LogReader, LogScanner, decode_line
 from qa2docs.models.facts import Fact
 
@@ -36,7 +37,7 @@ class SummaryReader(LogReader):
     last complete summary (the last complete run wins; every summary when none is complete),
     so a log that appends thousands of sessions is not parsed thousands of times."""
 
-    message_starts = (rb"MeasurementSet Name",)
+    message_starts = (rb"MeasurementSet Name", rb"listobs\s*\(")
 
     def __init__(self, extractor: Extractor, path: Path,
                  facts_of: Callable[[Parser], Iterator[Fact]]) -> None:
@@ -46,11 +47,16 @@ class SummaryReader(LogReader):
         """Gives the facts of the summaries the parser has read."""
         self.starts: dict[str, list[tuple[int, int]]] = {}
         """(byte offset, line number) of each summary's first line, by MS path."""
+        self.calls: list[tuple[int, str]] = []
+        """(line number, selection) of each echoed ``listobs(...)`` call."""
 
     def feed(self, hit: Hit, scanner: LogScanner) -> None:
         """Note where a summary starts, if *hit* is listobs output."""
         prefixed = _LOG_PREFIX.match(decode_line(hit.raw))
         if prefixed is not None and _LISTOBS_ORIGIN.match(prefixed["origin"]):
+            if (selection := call_selection(prefixed["msg"])) is not None:
+                self.calls.append((hit.number, selection))
+                return
             match = MS_NAME.search(prefixed["msg"])
             ms_path = match["path"] if match else ""
             self.starts.setdefault(ms_path, []).append((hit.offset, hit.number))
@@ -60,12 +66,22 @@ class SummaryReader(LogReader):
         Long lines elsewhere in the log do not concern the summaries."""
         kept = sorted(start for starts in self.starts.values()
                       for start in _last_complete(self.parser.path, scanner, starts))
+        every_start = sorted(n for starts in self.starts.values() for _, n in starts)
         for offset, number in kept:
+            self.parser.call = _call_before(self.calls, every_start, number)
             _read_summary(self.parser, scanner, offset, number)
 
     def facts(self) -> Iterator[Fact]:
         """The facts of every summary read."""
         return self.facts_of(self.parser)
+
+
+def _call_before(calls: list[tuple[int, str]], starts: list[int], number: int) -> str | None:
+    """The selection of the ``listobs(...)`` call echoed after the summary before line
+    *number* and before it, if any."""
+    previous = max((n for n in starts if n < number), default=0)
+    found = [selection for line, selection in calls if previous < line < number]
+    return found[-1] if found else None
 
 
 class _Quiet:

@@ -8,7 +8,13 @@ from pathlib import Path
 from qa2docs.extractors.base import Extractor
 from qa2docs.extractors.listobs.block import Block, Table, stamp
 from qa2docs.extractors.listobs.scans import ScanTable
-from qa2docs.extractors.listobs.tables import AntennaTable, FieldTable, SpwTable
+from qa2docs.extractors.listobs.selection import call_selection
+from qa2docs.extractors.listobs.tables import (
+    AntennaTable,
+    FieldTable,
+    SourceTable,
+    SpwTable,
+)
 
 MS_NAME = re.compile(r"MeasurementSet Name:\s*(?P<path>\S+)")
 _OBSERVER = re.compile(r"^\s*Observer:\s*(?P<observer>.*?)\s+Project:\s*(?P<project>\S*)")
@@ -20,8 +26,8 @@ _SECTION = re.compile(
     r"^\s*(?P<kind>Fields|Spectral Windows|Sources|Antennas):\s*\(?\s*(?P<n>\d+)?")
 _SECTIONS: dict[str, tuple[str, type[Table] | None]] = {
     "Fields": ("fields", FieldTable), "Spectral Windows": ("spws", SpwTable),
-    "Sources": ("sources", None), "Antennas": ("antennas", AntennaTable)}
-"""Section title: (kind, reader of its rows); the sources table is not read."""
+    "Sources": ("sources", SourceTable), "Antennas": ("antennas", AntennaTable)}
+"""Section title: (kind, reader of its rows)."""
 
 
 class Parser:
@@ -34,6 +40,8 @@ class Parser:
         self.table: Table | None = None
         """The reader of the table being read, if any."""
         self.embedded = False
+        self.call: str | None = None
+        """The selection of the last ``listobs(...)`` call read, for the next summary."""
 
     def warn(self, line: int | None, message: str) -> None:
         """Record a non-fatal problem at *line* of the file read."""
@@ -48,9 +56,13 @@ class Parser:
     def feed(self, lineno: int, raw: str, text: str) -> None:
         """Read one message line; *raw* is the whole line, kept as evidence."""
         if match := MS_NAME.search(text):
-            self.blocks.append(Block(lineno, self.embedded, match["path"]))
+            self.blocks.append(Block(lineno, self.embedded, match["path"],
+                                     call_selection=self.call))
             self.current().note("ms_name", lineno, raw)
-            self.table = None
+            self.table, self.call = None, None
+            return
+        if (selection := call_selection(text)) is not None:
+            self.call, self.table = selection, None
             return
         if match := _OBSERVER.match(text):
             self.current().observer, self.current().project = match["observer"], match["project"]

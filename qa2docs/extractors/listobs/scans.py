@@ -16,6 +16,7 @@ _SCAN_ROW = re.compile(
     r"(?:\s+[\d.]+)?\s+\[(?P<spws>[\d,\s]*)\]"
     r"(?:\s+\[(?P<intervals>[-\d.,\s]*)\])?(?:\s+\[(?P<intents>[^\]]*)\]?)?\s*$")
 _SCAN_LIKE = re.compile(rf"^\s*(?:\S+/)?{_TIME}\s*-")
+TSYS_INTENT = "CALIBRATE_ATMOSPHERE"
 
 
 class ScanTable(Table):
@@ -65,8 +66,19 @@ def _numbers(text: str) -> list[float]:
 
 
 def _has_intent(row: dict[str, Any], wanted: str) -> bool:
-    return any(intent_parts(i)[0] == wanted and intent_parts(i)[1] in (None, "ON_SOURCE")
-               for i in row["intents"])
+    return wanted in on_source_intents(row["intents"])
+
+
+def on_source_intents(intents: list[str]) -> list[str]:
+    """The intents a scan observes on source, without their sub-intents, each once: those
+    with ``#ON_SOURCE`` or no sub-intent, and CALIBRATE_ATMOSPHERE with any sub-intent
+    (Cycle 4+ Tsys scans carry only ``#AMBIENT``, ``#HOT`` and ``#OFF_SOURCE``)."""
+    found: dict[str, None] = {}
+    for intent in intents:
+        name, sub = intent_parts(intent)
+        if sub in (None, "ON_SOURCE") or name == TSYS_INTENT:
+            found[name] = None
+    return list(found)
 
 
 def merge_scans(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -90,23 +102,21 @@ def merge_scans(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def on_source(scans: list[dict[str, Any]]) -> dict[str, float]:
-    """Seconds per ON_SOURCE intent (without ``#ON_SOURCE``), summed over the scans."""
+    """Seconds per on-source intent (:func:`on_source_intents`), summed over the scans."""
     totals: dict[str, float] = {}
     for scan in scans:
         seconds = (scan["end"] - scan["start"]).total_seconds()
-        for name in dict.fromkeys(intent_parts(i)[0] for i in scan["intents"]
-                                  if intent_parts(i)[1] in (None, "ON_SOURCE")):
+        for name in on_source_intents(scan["intents"]):
             totals[name] = totals.get(name, 0.0) + seconds
     return {name: round(value, 1) for name, value in totals.items()}
 
 
 def fields_by_intent(rows: list[dict[str, Any]]) -> dict[str, list[str]]:
-    """The field names of each ON_SOURCE intent, in scan order."""
+    """The field names of each on-source intent (:func:`on_source_intents`), in scan order."""
     found: dict[str, list[str]] = {}
     for row in rows:
-        for intent in row["intents"]:
-            name, sub = intent_parts(intent)
-            if sub in (None, "ON_SOURCE") and row["field"] not in found.setdefault(name, []):
+        for name in on_source_intents(row["intents"]):
+            if row["field"] not in found.setdefault(name, []):
                 found[name].append(row["field"])
     return found
 

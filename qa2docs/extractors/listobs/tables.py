@@ -19,7 +19,8 @@ NON_SCIENCE_MARKERS = ("WVR", "SQLD", "CH_AVG")
 _FIELD_ROW = re.compile(
     r"^\s*(?P<id>\d+)\s+(?P<mid>\S.*?)\s+(?P<ra>[+-]?\d{1,2}:\d\d:\d\d(?:\.\d*)?)"
     r"\s+(?P<dec>[+-]?\d{1,3}\.\d\d\.\d\d(?:\.\d*)?)\s+(?P<epoch>\S+)"
-    r"(?:\s+(?P<srcid>\d+))?(?:\s+(?P<nrows>\d+))?\s*$")
+    r"(?:\s+(?P<srcid>\d+))?(?:\s+(?P<nrows>\d+))?(?:\s+(?P<unfl>\d+\.\d*))?\s*$")
+"""A field row; ``listobs(listunfl=True)`` adds the ``nUnflRows`` column (a float) at its end."""
 _SPW_ROW = re.compile(
     r"^\s*(?P<id>\d+)\s+(?:(?P<name>\S.*?)\s+)??(?P<nchan>\d+)\s+(?P<frame>[A-Za-z_]+)"
     r"\s+(?P<rest>[-+\d.].*)$")
@@ -32,6 +33,7 @@ _ANTENNA_ROW = re.compile(
     r"^\s*(?P<id>\d+)\s+(?P<name>\S+)\s+(?P<station>\S+)\s+(?P<diam>\d+(?:\.\d*)?)\s*m\b")
 _ANTENNA_SHORT = re.compile(r"'(?P<name>[^']+)'\s*=\s*'(?P<station>[^']*)'")
 _BAND_NAME = re.compile(r"ALMA_RB_(\d\d)")
+_SOURCE_ROW = re.compile(r"^\s*(?P<id>\d+)\s+(?P<name>\S.*?)\s+(?P<spw>\d+|any)(?:\s|$)")
 
 
 class FieldTable(Table):
@@ -93,6 +95,16 @@ class SpwTable(Table):
         self.current().spws.append(_spw(int(match["id"]), (match["name"] or "").strip(),
                                         int(match["nchan"]), values))
         self.current().note("spws", lineno, raw)
+        return True
+
+
+class SourceTable(Table):
+    """The sources table: only the names are kept (see :mod:`.selection`)."""
+
+    def read(self, lineno: int, raw: str, text: str) -> bool:
+        """Read one source row."""
+        if match := _SOURCE_ROW.match(text):
+            self.current().sources.append(match["name"])
         return True
 
 

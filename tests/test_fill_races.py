@@ -18,10 +18,10 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers import make_min_sb, min_checklist, run_cli, set_pi
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers import make_min_sb, min_checklist, run_cli, set_pi
 from qa2docs import api
 from qa2docs.documents import store
 from qa2docs.documents.store import DocumentChanged

@@ -8,8 +8,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from helpers import make_min_sb, min_checklist, run_cli, set_pi
+
 from qa2docs.documents import store
 from qa2docs.documents.store import (
     DocumentChanged,
@@ -18,6 +18,7 @@ from qa2docs.documents.store import (
     read_for_update,
     replace_document,
 )
+from qa2docs.errors import Qa2DocsError
 from qa2docs.fileio import STALE_AFTER, _host, clean_stale_temps, write_bytes_atomically
 
 # ------------------------------------------------------------------ the store API
@@ -78,6 +79,13 @@ def test_a_symlink_is_written_through_to_its_target(tmp_path):
     assert sorted(p.name for p in shared.iterdir()) == ["doc.txt"]
 
 
+def test_a_fifo_in_a_document_s_place_is_refused_without_waiting(tmp_path):
+    fifo = tmp_path / "doc.txt"
+    os.mkfifo(fifo)
+    with pytest.raises(Qa2DocsError, match="doc.txt: not a regular file"):
+        read_for_update(fifo)
+
+
 def test_a_hard_link_is_refused(tmp_path):
     doc = tmp_path / "doc.txt"
     doc.write_text("one\n")
@@ -96,7 +104,7 @@ def test_latin1_text_that_needs_more_moves_to_utf8(tmp_path):
     assert (out.encoding, out.reencoded_from) == ("utf-8", "latin-1")
     assert doc.read_text(encoding="utf-8") == "PI: René\nCo-I: Jiří\n"
     out = replace_document(read_for_update(doc), "PI: René\n")
-    assert out.reencoded_from is None and doc.read_bytes() == "PI: René\n".encode("utf-8")
+    assert out.reencoded_from is None and doc.read_bytes() == "PI: René\n".encode()
 
 
 def test_latin1_text_latin1_can_hold_stays_latin1(tmp_path):

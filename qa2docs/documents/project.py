@@ -11,8 +11,8 @@ from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from qa2docs.errors import ProjectFileError
 from qa2docs.documents.store import read_for_update, replace_document
+from qa2docs.errors import ProjectFileError
 from qa2docs.fileio import read_text
 from qa2docs.models import Project
 

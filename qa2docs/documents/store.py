@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
@@ -104,13 +105,19 @@ def _digest(data: bytes) -> str:
 
 
 def _read_bytes(target: Path) -> tuple[bytes | None, int]:
+    """The bytes of *target* (None when absent) and its link count; a FIFO, device or folder
+    is refused without waiting on it."""
     try:
-        with open(target, "rb") as fh:
-            return fh.read(), os.fstat(fh.fileno()).st_nlink
+        fd = os.open(target, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
         return None, 1
     except OSError as err:
         raise Qa2DocsError(f"{target}: cannot read: {err.strerror}") from err
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise Qa2DocsError(f"{target}: not a regular file; a document must be one")
+        return fh.read(), st.st_nlink
 
 
 def read_for_update(path: Path | str) -> Snapshot:
@@ -141,7 +148,11 @@ def _wait_for_test() -> None:
         time.sleep(0.02)
 
 
-before_swap: Callable[[Path], None] = lambda target: _wait_for_test()  # noqa: E731
+def _pause_for_test(target: Path) -> None:
+    _wait_for_test()
+
+
+before_swap: Callable[[Path], None] = _pause_for_test
 """Called under the lock just before the file is read again (tests replace it)."""
 
 

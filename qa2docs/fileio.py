@@ -1,12 +1,39 @@
-"""Reading text as people save it, and writing it back atomically."""
+"""Reading text as people save it, and writing it back atomically.
+
+Every temporary file qa2docs writes is named ``.NAME.PID@HOST.XXXXXXXX.tmp`` beside its
+target; one left behind by a killed writer (``kill -9``) is removed by the next writer in that
+directory (see :func:`clean_stale_temps`).
+"""
 
 from __future__ import annotations
 
 import os
+import re
+import socket
+import stat
 import tempfile
+import time
 from pathlib import Path
 
 from qa2docs.errors import Qa2DocsError
+
+STALE_AFTER = 15 * 60
+"""Seconds after which a temp file of ours is stale whoever wrote it."""
+
+_TEMP_RE = re.compile(
+    r"^\.(?P<name>.+?)\.(?:(?P<pid>\d+)@(?P<host>[A-Za-z0-9-]*)\.)?[a-z0-9_]{8}\.tmp$")
+"""Our temp names: the current ``.NAME.PID@HOST.XXXXXXXX.tmp`` and the older
+``.NAME.XXXXXXXX.tmp`` (no writer recorded: removed on age alone)."""
+
+_cleaned: set[Path] = set()
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """*data* as text and its encoding (UTF-8, else latin-1), newlines untouched."""
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
 
 
 def read_text(path: Path) -> tuple[str, str]:
@@ -15,24 +42,98 @@ def read_text(path: Path) -> tuple[str, str]:
         data = path.read_bytes()
     except OSError as err:
         raise Qa2DocsError(f"{path}: cannot read: {err.strerror}") from err
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        return data.decode("latin-1"), "latin-1"
+    return decode_text(data)
 
 
-def write_atomically(path: Path, text: str, encoding: str = "utf-8") -> None:
-    """Write *text* to *path* through a temporary file and a rename: never half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+def _host() -> str:
+    return re.sub(r"[^A-Za-z0-9-]", "-", socket.gethostname())[:40]
+
+
+def _writer_gone(pid: str | None, host: str | None) -> bool:
+    """Whether the process that named a temp file is known to be dead (same host only)."""
+    if pid is None or host != _host():
+        return False
     try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
-            fh.write(text)
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o7777)
-        else:
-            os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except (PermissionError, OverflowError, ValueError):
+        return False
+    return False
+
+
+def clean_stale_temps(directory: Path, now: float | None = None) -> list[Path]:
+    """Remove the temp files of ours in *directory* whose writer died or that are older than
+    :data:`STALE_AFTER`; never any other file. Returns what was removed."""
+    now = time.time() if now is None else now
+    removed = []
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:
+        return removed
+    for entry in entries:
+        m = _TEMP_RE.match(entry.name)
+        if not m:
+            continue
+        try:
+            st = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        if not stat.S_ISREG(st.st_mode):
+            continue
+        if now - st.st_mtime > STALE_AFTER or _writer_gone(m["pid"], m["host"]):
+            try:
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+            except OSError:
+                pass
+    return removed
+
+
+def write_bytes_atomically(target: Path, data: bytes, mode: int | None = None) -> None:
+    """Write *data* to *target* through a temp file beside it, fsync and a rename: never half
+    a file. *mode* defaults to the mode of the file replaced (0o644 for a new one)."""
+    directory = target.parent
+    directory.mkdir(parents=True, exist_ok=True)
+    if directory not in _cleaned:
+        _cleaned.add(directory)
+        clean_stale_temps(directory)
+    if mode is None:
+        try:
+            mode = os.stat(target).st_mode & 0o7777
+        except FileNotFoundError:
+            mode = 0o644
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}@{_host()}.", suffix=".tmp",
+                               dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    _fsync_dir(directory)
+
+
+def _fsync_dir(directory: Path) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def write_atomically(path: Path, text: str, encoding: str = "utf-8") -> None:
+    """Write *text* to *path* through a temporary file and a rename: never half a file.
+
+    A symbolic link at *path* is replaced, not followed (a person's documents go through
+    :mod:`qa2docs.documents.store`, which writes through links)."""
+    write_bytes_atomically(path, text.encode(encoding))

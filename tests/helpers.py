@@ -45,3 +45,26 @@ def extract_facts(extractor_cls, path: Path, unique: bool = False):
     if unique:
         assert len(by_field) == len(facts), "a field id was produced twice"
     return by_field, extractor
+
+
+MIN_UID = "uid___A002_Xc0ffee_X1b"
+
+
+def make_min_sb(tmp: Path) -> Path:
+    """An SB root (B7_HD163296) with one EB dir holding only an empty ASDM dir: ``fill`` writes
+    the project facts of qa2docs.yaml and the ASDM UID, fast and without the corpus."""
+    root = make_sb(tmp)
+    (root / "B7_HD163296" / "X1b" / MIN_UID).mkdir(parents=True)
+    return root
+
+
+def min_checklist(root: Path) -> Path:
+    """The EB checklist of :func:`make_min_sb`."""
+    return root / f"Checklist_SB_B7_HD163296_{MIN_UID}.txt"
+
+
+def set_pi(root: Path, pi: str) -> None:
+    """Change the PI in qa2docs.yaml (fill then has a value to write)."""
+    path = root / "qa2docs.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("pi: Jane Doe", f"pi: {pi}"),
+                    encoding="utf-8")

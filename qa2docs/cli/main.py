@@ -178,6 +178,8 @@ def _fill_summary(doc, dry_run: bool) -> None:
                    f"{p.value!r} [{where}]")
     for ch in doc.unplaced:
         click.echo(f"  not placed (line missing in the checklist): {ch.element} ({ch.part})")
+    for note in doc.notes:
+        click.echo(f"  note: {note}")
 
 
 # ---------------------------------------------------------------------------- facts / explain

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -10,8 +11,9 @@ from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
+from qa2docs.documents.store import read_for_update, replace_document
 from qa2docs.errors import ProjectFileError
-from qa2docs.fileio import read_text, write_atomically
+from qa2docs.fileio import read_text
 from qa2docs.models import Project
 
 PROJECT_FILE = "qa2docs.yaml"
@@ -45,9 +47,11 @@ def _line_of(data: Any, loc: tuple) -> int | None:
     return line
 
 
-def load_raw(path: Path) -> Any:
-    """The round-trip data of a YAML file; a syntax error names the file and line."""
-    text, _ = read_text(path)
+def load_raw(path: Path, text: str | None = None) -> Any:
+    """The round-trip data of a YAML file (or of its *text*); a syntax error names the file
+    and line."""
+    if text is None:
+        text, _ = read_text(path)
     try:
         data = _yaml().load(text)
     except YAMLError as err:
@@ -71,11 +75,14 @@ def load_project(path: Path) -> Project:
         raise ProjectFileError(path, _line_of(data, loc), f"{field}: {first['msg']}") from err
 
 
-def save_project(path: Path, project: Project) -> None:
-    """Write *project* into *path*, keeping the comments and order of an existing file."""
+def save_project(path: Path, project: Project,
+                 lock: AbstractContextManager | None = None) -> None:
+    """Write *project* into *path*, keeping the comments and order of an existing file; a
+    compare-and-swap under *lock* (a save made meanwhile raises ``DocumentChanged``)."""
     values = project.model_dump(mode="json", exclude_defaults=True)
-    if path.exists():
-        data = load_raw(path)
+    snap = read_for_update(path)
+    if snap.exists:
+        data = load_raw(path, snap.text)
         for key in list(data):
             if key not in values:
                 del data[key]
@@ -89,4 +96,4 @@ def save_project(path: Path, project: Project) -> None:
         buf = io.StringIO()
         _yaml().dump(values, buf)
         text = _HEADER + buf.getvalue()
-    write_atomically(path, text)
+    replace_document(snap, text, lock=lock)

@@ -14,6 +14,7 @@ from qa2docs.answers.merge import Proposal, State
 from qa2docs.answers.readme import readme_start_proposals
 from qa2docs.discover.layout import eb_checklist_name, sb_checklist_name
 from qa2docs.documents.project import PROJECT_FILE, load_project, save_project
+from qa2docs.documents.store import lock_at
 from qa2docs.errors import LayoutError, Qa2DocsError
 from qa2docs.models import Project
 from qa2docs.models.common import ASDM_DIR_RE, short_id, uid_of_name
@@ -77,7 +78,7 @@ def start(analysis: Path | str, sb_name: str | None = None, archive: Path | str 
         res.created.append(project_file)
         if not dry_run:
             root.mkdir(parents=True, exist_ok=True)
-            save_project(project_file, project)
+            save_project(project_file, project, lock=lock_at(root / ".qa2docs"))
     work = root / sb_name
     dirs = [work, work / "calibrated", root / "packaging" / "ticket", root / "packaging" / "hard",
             root / ".qa2docs"]
@@ -112,5 +113,5 @@ def start(analysis: Path | str, sb_name: str | None = None, archive: Path | str 
             continue
         results.append(fill_document(path, kind, props, state, project))
         res.created.append(path)
-    write_results(results, state, dry_run)
+    write_results(results, state, dry_run, None if dry_run else lock_at(root / ".qa2docs"))
     return res

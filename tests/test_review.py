@@ -18,6 +18,7 @@ from review_support import EB_SHORT, demo_copy, eb_checklist  # noqa: E402
 
 from qa2docs.documents.spans import Change  # noqa: E402
 from qa2docs.review.app import create_app  # noqa: E402
+from qa2docs.errors import Qa2DocsError  # noqa: E402
 from qa2docs.review.save import StaleDocument, file_digest, save_answer  # noqa: E402
 
 DOC = f"/doc/eb-{EB_SHORT}"
@@ -186,6 +187,34 @@ def test_save_keeps_crlf_latin1_and_writes_through_a_symlink(root, tmp_path):
     with pytest.raises(StaleDocument):
         save_answer(path, "0" * 64, [Change("apriori.wvr", "answer", "no")])
     assert target.read_bytes() == data
+
+
+def test_save_goes_through_the_store(root, tmp_path, monkeypatch):
+    """The review save uses fill's write path: an editor's save during the write is refused,
+    a hard link is refused, a latin-1 file that cannot hold the answer moves to UTF-8."""
+    from qa2docs.documents import store
+
+    path = eb_checklist(root)
+    path.write_bytes(path.read_text().encode("latin-1"))
+    before = file_digest(path)
+
+    def editor_saves(target):   # under the lock, just before the compare-and-swap re-read
+        target.write_bytes(target.read_bytes() + b"note from an editor\n")
+
+    monkeypatch.setattr(store, "before_swap", editor_saves)
+    with pytest.raises(StaleDocument):
+        save_answer(path, before, [Change("apriori.wvr", "answer", "yes")])
+    assert path.read_bytes().endswith(b"note from an editor\n")
+    monkeypatch.setattr(store, "before_swap", lambda target: None)
+
+    new = save_answer(path, file_digest(path), [Change("apriori.wvr", "comment", "Jiří checked")])
+    text = path.read_bytes().decode("utf-8")
+    assert "Jiří checked" in text and "note from an editor" in text and new == file_digest(path)
+
+    twin = tmp_path / "twin.txt"
+    twin.hardlink_to(path)
+    with pytest.raises(Qa2DocsError, match="hard links"):
+        save_answer(path, file_digest(path), [Change("apriori.wvr", "answer", "no")])
 
 
 def test_bad_parts_are_refused(root):

@@ -5,9 +5,11 @@
 The caller names the digest of the text it showed the person (:func:`digest`). Under the SB
 root's file lock the file is read again; when its digest differs (someone saved it in an
 editor meanwhile) nothing is written and :class:`StaleDocument` is raised. Otherwise only
-the answer spans of the changed slots are replaced (``checklist_text.apply_changes``), the
-file is written atomically in its own encoding and newlines (through a symlink to its
-target), and the state records the slots as the person's, so ``fill`` never takes them back.
+the answer spans of the changed slots are replaced (``documents.edit.apply_changes``) and the
+file goes through the same write path as ``fill`` (:mod:`qa2docs.documents.store`:
+compare-and-swap, atomic, through a symlink to its target, its newlines kept, a latin-1 file
+moved to UTF-8 only when it cannot hold the answer); the state records the slots as the
+person's, so ``fill`` never takes them back.
 """
 
 from __future__ import annotations
@@ -16,14 +18,12 @@ import hashlib
 from pathlib import Path
 from typing import Iterable
 
-from filelock import FileLock
-
 from qa2docs.documents.checklist_text import parse_checklist, parse_readme
 from qa2docs.documents.edit import apply_changes
 from qa2docs.documents.spans import Change, ParsedDocument
 from qa2docs.discover.layout import find_sb_root
+from qa2docs.documents.store import DocumentChanged, lock_at, read_for_update, replace_document
 from qa2docs.errors import Qa2DocsError
-from qa2docs.fileio import read_text, write_atomically
 from qa2docs.answers.merge import State
 
 #: Where an SB root keeps its state and its lock (as ``SBLayout.state_dir``).
@@ -48,13 +48,6 @@ def file_digest(path: Path) -> str:
         raise Qa2DocsError(f"{path}: cannot read: {err.strerror}") from err
 
 
-def sb_lock(root: Path) -> FileLock:
-    """The per-SB-root file lock that guards every write of its documents."""
-    state_dir = root / STATE_DIR
-    state_dir.mkdir(parents=True, exist_ok=True)
-    return FileLock(str(state_dir / "lock"), timeout=60)
-
-
 def parse_document(text: str, path: Path, encoding: str = "utf-8") -> ParsedDocument:
     """Parse the text of the checklist or README header named *path*."""
     if path.name.startswith("README"):
@@ -66,31 +59,32 @@ def save_answer(doc_path: Path | str, expected_digest: str, changes: Iterable[Ch
     """Apply a person's *changes* to the document if it is still the one they saw.
 
     Returns the digest of the new text. Raises :class:`StaleDocument` when the file's digest
-    is not *expected_digest*, and Qa2DocsError when a change has no place in the document or
-    the file's encoding cannot hold the new text. Nothing is written in either case.
+    is not *expected_digest* (also when an editor saves it during the write), and
+    Qa2DocsError when a change has no place in the document or the file cannot be written
+    (a hard link, not a regular file). Nothing is written in these cases.
     """
     path = Path(doc_path)
     changes = list(changes)
     root = find_sb_root(path.absolute().parent)   # the link's SB, not its target's
-    target = path.resolve()                     # write through a symlink to its target
-    with sb_lock(root):
-        text, encoding = read_text(target)
-        if digest(text, encoding) != expected_digest:
-            raise StaleDocument(f"{path.name}: changed on disk since this page was loaded; "
-                                "nothing was saved (the item now shows the file as it is)")
-        doc = parse_document(text, path, encoding)
+    lock = lock_at(root / STATE_DIR)
+    stale = StaleDocument(f"{path.name}: changed on disk since this page was loaded; nothing "
+                          "was saved (the item now shows the file as it is)")
+    with lock:
+        snapshot = read_for_update(path)
+        if snapshot.digest != expected_digest:
+            raise stale
+        doc = parse_document(snapshot.text, path, snapshot.encoding)
         new_text = apply_or_refuse(doc, changes)
-        try:
-            data = new_text.encode(encoding)
-        except UnicodeEncodeError as err:
-            raise Qa2DocsError(f"{path.name}: the file is {encoding} and cannot hold "
-                               f"{err.object[err.start:err.end]!r}; nothing was saved") from None
-        if new_text != text:
-            write_atomically(target, new_text, encoding)
+        new_digest = snapshot.digest
+        if new_text != snapshot.text:
+            try:
+                new_digest = replace_document(snapshot, new_text, lock=lock).digest
+            except DocumentChanged:
+                raise stale from None
         state = State(root / STATE_DIR)
         state.mark_person(path.name, [f"{c.element}#{c.part}" for c in changes])
         state.save()
-    return digest(data)
+    return new_digest
 
 
 def apply_or_refuse(doc: ParsedDocument, changes: list[Change]) -> str:

@@ -55,3 +55,26 @@ def test_sb_root_finds_eb_dirs_without_uid_names(tmp_path: Path) -> None:
     assert sorted((eb.dir.name, eb.uid) for eb in sb.ebs) == [
         ("Elias29", "Elias29"), ("X6d0e", "uid___A002_Xc6c0d5_X6d0e"),
         ("logonly", "uid___A002_Xc6c0d5_X6d0e")]
+
+
+PIPELINE_MS = ("/lustre/me/2017.1.01355.L/science_goal.uid___A001_X1296_X12d/group.uid___A001_X1296_"
+               "X12e/member.uid___A001_X1296_X133/calibrated/working/uid___A002_Xc6c0d5_X6d0e.ms")
+
+
+def test_uid_of_an_ms_in_the_pipeline_tree_is_the_ms_not_its_ous(tmp_path: Path) -> None:
+    """A listobs of an MS in the pipeline's working dir names the science goal, group and member
+    OUS UIDs before the MS: the EB is the MS's UID, never the first UID of the path."""
+    eb_dir = tmp_path / "X6d0e"
+    eb_dir.mkdir()
+    (eb_dir / "listobs.txt").write_text(FULL.read_text().replace(FULL_MS, PIPELINE_MS))
+    data = json.loads(run_cli("facts", "--format", "json", str(eb_dir)).stdout)
+    assert data["eb"] == "uid___A002_Xc6c0d5_X6d0e"
+
+
+def test_only_ous_uids_in_the_files_leave_the_folder_name(tmp_path: Path) -> None:
+    eb_dir = tmp_path / "Elias29"
+    eb_dir.mkdir()
+    ms = PIPELINE_MS.replace("uid___A002_Xc6c0d5_X6d0e.ms", "Elias29_B6.ms")
+    (eb_dir / "listobs.txt").write_text(FULL.read_text().replace(FULL_MS, ms))
+    data = json.loads(run_cli("facts", "--format", "json", str(eb_dir)).stdout)
+    assert data["eb"] == "Elias29"

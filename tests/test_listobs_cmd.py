@@ -69,6 +69,18 @@ def test_no_summary_is_a_one_line_error(tmp_path):
                            "input found\n")
 
 
+def test_eb_dir_with_only_a_fluxscale_file_is_an_error_not_an_empty_overview(tmp_path):
+    """An EB dir holding only a .fluxscale file (or plots) has nothing an overview shows: an
+    error naming what was read, never an empty summary with exit 0."""
+    eb_dir = tmp_path / "X66d"
+    eb_dir.mkdir()
+    fluxscale = "uid___A002_Xdd9c61_X66d.ms.split.fluxscale"
+    shutil.copy(X66D / fluxscale, eb_dir / fluxscale)
+    proc = run_cli("listobs", str(eb_dir), check=2)
+    assert proc.stderr == (f"qa2docs: error: {eb_dir}: no listobs output, ASDM or other EB "
+                           f"input found (read only: {fluxscale})\n")
+
+
 def test_corpus_files(corpus_dir):
     # casa 4.x listobs copied from the log (prefixed lines), Band 3, FDM
     out = run_cli("listobs", str(corpus_dir / "listobs" / "Xd4f.listobs.log")).stdout

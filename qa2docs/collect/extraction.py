@@ -92,7 +92,8 @@ def _extract(directory: Path, name: str, inputs: list[tuple[type[Extractor], Pat
             warnings.append(ExtractionWarning(str(path), None,
                                               f"{extractor.name} extractor failed: {err!r}"))
         warnings.extend(extractor.warnings)
-    return FactSet(name, resolve_facts(facts), facts, warnings, [p for _, p in inputs])
+    return FactSet(name, resolve_facts(facts), facts, warnings,
+                   list(dict.fromkeys(p for _, p in inputs)))
 
 
 def _scan_shared_logs(extractors: list[tuple[Extractor, Path]]

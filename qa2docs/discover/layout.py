@@ -16,7 +16,11 @@ if TYPE_CHECKING:
 
 STATE_DIR = ".qa2docs"
 CALIBRATED = "calibrated"
-_UID_IN_TEXT = re.compile(rb"uid___A\d{3}_X[0-9A-Za-z]+_X[0-9A-Za-z]+")
+_UID_IN_TEXT = re.compile(rb"(?<![0-9A-Za-z_.])uid___A\d{3}_X[0-9A-Za-z]+_X[0-9A-Za-z]+(?![0-9A-Za-z_/])")
+"""An ASDM UID standing as a name of its own (``/data/uid___A002_X1_X2.ms``), not as a folder of
+a path (``.../uid___A002_X1_X2/...``) nor behind a prefix (``member.uid___A001_X879_X162``)."""
+_OUS_UID = b"uid___A001_"
+"""Project, science goal, group and member OUS UIDs; an EB's UID is never one of them."""
 EB_FILE_PATTERNS = ("*.listobs", "*.listobs.txt", "*.listobs.log", "listobs*.txt",
                     "casa-*.log", "casapy-*.log")
 """Files that make a folder an EB dir even when no name in it carries the EB's UID."""
@@ -135,13 +139,15 @@ def eb_files(directory: Path) -> list[Path]:
 
 
 def _uid_in_file(path: Path) -> str | None:
-    """The first ASDM UID written in the head of *path*."""
+    """The first EB UID written in the head of *path* as a name of its own (the MS a listobs
+    summarises), never an OUS UID of the pipeline's path (``science_goal.uid___A001_…/``)."""
     try:
         with open(path, "rb") as stream:
-            found = _UID_IN_TEXT.search(stream.read(_HEAD_BYTES))
+            head = stream.read(_HEAD_BYTES)
     except OSError:
         return None
-    return found.group(0).decode() if found else None
+    found = (m.group(0) for m in _UID_IN_TEXT.finditer(head))
+    return next((uid.decode() for uid in found if not uid.startswith(_OUS_UID)), None)
 
 
 def discover(path: Path) -> SBLayout:

@@ -20,6 +20,9 @@ from qa2docs.models.facts import Fact
 from qa2docs.models.layout import EB_LAYOUT
 
 _UID = re.compile(r"uid___A\d{3}_X[0-9A-Za-z]+_X[0-9A-Za-z]+")
+_SHOWN = frozenset({"ms_name", "asdm_uid", "observation", "scans", "scan_intents", "spws",
+                    "antennas", "fields_by_intent", "bands"})
+"""Fields an overview shows; an EB dir whose files give none of them has nothing to show."""
 
 
 @dataclass
@@ -51,8 +54,10 @@ def overview(path: Path | str, ms: str | None = None) -> Overview:
         from qa2docs.collect.extraction import eb_dir_uid, extract_dir
 
         fs = extract_dir(path, eb_dir_uid(path))
-        if not fs.facts:
-            raise Qa2DocsError(f"{path}: no listobs output, ASDM or other EB input found")
+        if not any(f.field in _SHOWN for f in fs.all_facts):
+            read = sorted({f.provenance[0].file for f in fs.all_facts if f.provenance})
+            also = f" (read only: {', '.join(read)})" if read else ""
+            raise Qa2DocsError(f"{path}: no listobs output, ASDM or other EB input found{also}")
         facts, warnings = fs.all_facts, fs.warnings
     else:
         extractor = AsdmExtractor() if path.is_dir() else ListobsExtractor()

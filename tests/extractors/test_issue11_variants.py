@@ -200,6 +200,8 @@ def test_explain_an_empty_field_lists_the_files_looked_at(tmp_path):
     assert "no file determines this field; files looked at:" in out
     assert f"{LOG.name}: gave " in out and "casa_version" in out
     assert f"{LISTFILE.name}: gave " in out and "flux_densities" in out
+    # the .fluxscale file also matches the ASDM extractor's uid___* pattern: named once
+    assert out.count(f"{LISTFILE.name}: gave ") == 1
 
 
 def test_explain_names_a_file_that_gave_nothing(tmp_path):

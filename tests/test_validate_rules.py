@@ -275,6 +275,19 @@ def test_qa2106_resolved_flux_calibrator_needs_paste_and_uvrange(sb):
                      (XA12, ln(sb / XA12, "uvrange (m)"))}
 
 
+def test_qa2106_the_antenna_subset_written_in_the_field_answers_it(sb):
+    """Cycle 1-2 scripts limit a resolved calibrator by an antenna subset, not a uvrange:
+    the field then says so, and the rule asks only that it is not empty."""
+    edit(sb / XA12, "uvrange (m) for later gaincal: 0~100m",
+         "uvrange (m) for later gaincal:  antenna='DV04,DV18&' in the script, no uvrange")
+    assert of_rule(validate(sb), "QA2106") == []
+    edit(sb / XA12, "uvrange (m) for later gaincal:  antenna='DV04,DV18&' in the script, no uvrange",
+         "uvrange (m) for later gaincal:")
+    found = of_rule(validate(sb), "QA2106")
+    assert [f.document for f in found] == [XA12]
+    assert "antenna subset" in found[0].fix
+
+
 @pytest.mark.parametrize("where, old, new, line", [
     (X66D, "Project code     : 2013.1.12345.S", "Project code     : 2013.12345.S", 1),
     (SB_CHECKLIST, "QA2 result (PASS / SEMIPASS / FAIL): PASS",

@@ -176,10 +176,14 @@ def _resolved_fluxcal(doc: ParsedDocument, uid: str) -> Iterator[Finding]:
             doc.path.name, doc.line_of("gaincal.fluxscale_paste"), eb=uid,
             fix="paste the 'Flux density for ...' lines (qa2docs fluxscale prints them)")
     if not items.flagging_uvrange_gaincal.value:
+        # Cycle 1-2 scripts limit a resolved calibrator by an antenna subset
+        # (antenna='DV04,DV18&') instead of a uvrange: writing that there answers it.
         yield rule("QA2106").finding(
             "spatially resolved flux calibrator answered Yes but 'uvrange (m) for later "
             "gaincal' is empty", doc.path.name, doc.line_of("flagging.uvrange_gaincal"), eb=uid,
-            fix="give the uvrange the script passes to gaincal for the flux calibrator")
+            fix="give the uvrange the script passes to gaincal for the flux calibrator, or "
+                "write there how the script limits it (e.g. an antenna subset "
+                "antenna='DV04,DV18&')")
 
 
 def _ints(text: str) -> set[int]:

@@ -2,7 +2,8 @@
 
 Every temporary file qa2docs writes is named ``.NAME.PID@HOST.XXXXXXXX.tmp`` beside its
 target; one left behind by a killed writer (``kill -9``) is removed by the next writer in that
-directory (see :func:`clean_stale_temps`).
+directory (see :func:`clean_stale_temps`). :func:`trace_worker` lets the tests see which
+process did a piece of parallel work.
 """
 
 from __future__ import annotations
@@ -137,3 +138,12 @@ def write_atomically(path: Path, text: str, encoding: str = "utf-8") -> None:
     A symbolic link at *path* is replaced, not followed (a person's documents go through
     :mod:`qa2docs.documents.store`, which writes through links)."""
     write_bytes_atomically(path, text.encode(encoding))
+
+
+def trace_worker(what: str) -> None:
+    """Append ``WHAT PID PARENT-PID`` to the file named by $QA2DOCS_TRACE_WORKERS, if set:
+    how the tests see which process did a piece of parallel work."""
+    trace = os.environ.get("QA2DOCS_TRACE_WORKERS")
+    if trace:
+        with open(trace, "a", encoding="utf-8") as fh:
+            fh.write(f"{what} {os.getpid()} {os.getppid()}\n")

@@ -8,6 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from qa2docs import api
+from qa2docs.documents.project import load_raw
+
+SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "seed"
+
 
 def run_cli(*args: str, cwd: Path | None = None, check: int | None = 0) -> subprocess.CompletedProcess:
     """Run ``python -m qa2docs ARGS`` (the real entry point) and return the result."""
@@ -68,3 +75,34 @@ def set_pi(root: Path, pi: str) -> None:
     path = root / "qa2docs.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("pi: Jane Doe", f"pi: {pi}"),
                     encoding="utf-8")
+
+
+def start_sample(dest: Path) -> Path:
+    """The sample SB copied to *dest*, started, with the reducer's outputs in its EB dirs:
+    what ``qa2docs demo`` does before ``fill``. Returns the SB root."""
+    if not (SAMPLE / "project.yaml").is_file():
+        pytest.skip("samples/seed is absent")
+    shutil.copytree(SAMPLE, dest, ignore=shutil.ignore_patterns("expected", "__pycache__"))
+    facts = dict(load_raw(dest / "project.yaml"))
+    sb_name = facts.pop("sb_name")
+    analysis = dest / "analysis"
+    analysis.mkdir()
+    root = api.start(analysis, sb_name, dest / "archive", **facts).root
+    assert root is not None
+    for sub in sorted((dest / "reduction").iterdir()):
+        shutil.copytree(sub, root / sb_name / sub.name, dirs_exist_ok=True, symlinks=True)
+    return root
+
+
+def copy_root(root: Path, parent: Path) -> Path:
+    """A private copy of the SB root *root* in *parent* (symbolic links kept as links)."""
+    dest = parent / root.name
+    shutil.copytree(root, dest, symlinks=True)
+    return dest
+
+
+def worker_pids(trace: Path, prefix: str) -> tuple[set[int], set[int]]:
+    """From a $QA2DOCS_TRACE_WORKERS file: the process ids that did the *prefix* work, and
+    their parents' ids."""
+    rows = [line.split() for line in trace.read_text().splitlines() if line.startswith(prefix)]
+    return {int(r[1]) for r in rows}, {int(r[2]) for r in rows}

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import run_cli
+from helpers import run_cli, worker_pids
 
 from qa2docs.workflow.batch import input_files, state_path
 from qa2docs.discover.layout import discover
@@ -52,9 +52,14 @@ def _touch(path: Path, seconds: int) -> None:
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + seconds * 10**9))
 
 
-def test_first_run_regenerates_and_reports_one_line_per_failure(tree):
+def test_first_run_regenerates_and_reports_one_line_per_failure(tree, tmp_path, monkeypatch):
+    trace = tmp_path / "workers.txt"
+    monkeypatch.setenv("QA2DOCS_TRACE_WORKERS", str(trace))
     proc = run_cli("batch", str(tree), "--jobs", "2", "--html", check=1)
     assert _summary(proc) == (2, 0, 1, 3)
+    # The 3 SB roots were done by 2 worker processes of the CLI, not by the CLI itself.
+    pids, parents = worker_pids(trace, "batch:")
+    assert len(pids) == 2 and len(parents) == 1 and not pids & parents, trace.read_text()
     assert proc.stderr.splitlines() == [
         f"qa2docs: failed: {tree / 'bad'}: no EB directories under "
         f"{tree / 'bad' / 'X'}; nothing to report"]

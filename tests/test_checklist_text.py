@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 
 import pytest
@@ -127,14 +128,41 @@ def _edit_case(draw):
                              unique_by=lambda e: e.id, max_size=8))
     # In any order: where two edits meet at one offset, the order must not matter.
     changes = draw(st.permutations([c for el in elements for c in _change_for(el, draw)]))
-    newline = draw(st.sampled_from(["\n", "\r\n"]))
+    newline = draw(st.sampled_from(["\n", "\r\n", "\r"]))
     # Lines a person adds at column 0 between elements: never part of any answer.
     lines = render_checklist(model).split("\n")
-    inserts = draw(st.lists(st.tuples(st.integers(0, len(lines) - 1), _line), max_size=4))
+    at_column_0 = [i for i, line in enumerate(lines) if line.strip() and not line.startswith(" ")]
+    inserts = draw(st.lists(st.tuples(st.sampled_from(at_column_0), _line), max_size=4,
+                            unique_by=lambda t: t[0]))
+    notes = []
     for pos, text in sorted(inserts, reverse=True):
-        if lines[pos].strip() and not lines[pos].startswith(" "):
-            lines.insert(pos, "NOTE " + text)
-    return model, changes, newline.join(lines), [f"NOTE {t}" for _, t in inserts]
+        lines.insert(pos, f"NOTE {len(notes)} {text}")
+        notes.append(lines[pos])
+    return model, changes, newline.join(lines), notes
+
+
+def _touched(doc, changes) -> list[tuple[int, int]]:
+    """The answer spans (start, end) of the original text the *changes* may rewrite, merged."""
+    spans = []
+    for c in changes:
+        s = doc.spans[c.element]
+        if c.part in ("answer", "done"):
+            spans.extend((o, o + 1) for o in s.boxes)
+        else:
+            spans.append(s.value if c.part == "value" else s.comment)
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _outside(text: str, touched: list[tuple[int, int]]) -> list[str]:
+    """The pieces of *text* between the touched spans, in order."""
+    bounds = [0] + [x for span in touched for x in span] + [len(text)]
+    return [text[bounds[i]:bounds[i + 1]] for i in range(0, len(bounds), 2)]
 
 
 @settings(max_examples=80, suppress_health_check=[HealthCheck.too_slow])
@@ -146,10 +174,33 @@ def test_edit_in_place_changes_only_answers(case):
     edited, unplaced = apply_changes(doc, changes)
     assert unplaced == []
     assert parse_checklist(edited, kind="eb").model == _expected(model, changes)
-    for note in notes:
-        assert text.count(note) == edited.count(note)
-    # The line endings the person's file uses are kept.
-    assert ("\r\n" in text) == ("\r\n" in edited)
+    # Every byte outside the answer spans is kept, in order; only the spans are rewritten.
+    pieces = _outside(text, _touched(doc, changes))
+    pattern = "(.*?)".join(re.escape(p) for p in pieces)
+    assert re.fullmatch(pattern, edited, re.DOTALL), (pieces, edited)
+    for note in notes:  # the person's lines are really there, and kept
+        assert text.count(note) == 1 and edited.count(note) == 1
+    # Every line ending, also inside a multi-line answer written by the edit, is the file's.
+    assert set(re.findall(r"\r\n|\r|\n", text)) == {doc.newline}
+    assert set(re.findall(r"\r\n|\r|\n", edited)) == {doc.newline}
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"], ids=["LF", "CRLF", "CR"])
+def test_single_and_multi_line_edits_keep_every_other_byte(newline):
+    text = newline.join(["NOTE mine", *render_checklist(EBChecklist()).split("\n")])
+    doc = parse_checklist(text, kind="eb")
+    changes = [Change("bands", "value", "6"),                               # header, one line
+               Change("observation", "value", "from A\nto B"),               # header block
+               Change("flagging.atm_lines", "answer", "yes"),
+               Change("flagging.atm_lines", "value", "5:236~277"),           # inline value
+               Change("apriori.fixplanets", "comment", "one\n\ntwo\nthree"),  # paragraphs
+               Change("gaincal.fluxscale_paste", "text", "line 1\nline 2")]
+    edited, unplaced = apply_changes(doc, changes)
+    assert unplaced == []
+    pieces = _outside(text, _touched(doc, changes))
+    assert re.fullmatch("(.*?)".join(re.escape(p) for p in pieces), edited, re.DOTALL)
+    assert set(re.findall(r"\r\n|\r|\n", edited)) == {newline}
+    assert parse_checklist(edited, kind="eb").model == _expected(doc.model, changes)
 
 
 HAND_EDITED = """\

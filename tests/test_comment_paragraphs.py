@@ -203,10 +203,18 @@ def test_explain_shows_the_whole_comment(typed_sample):
 
 
 def test_fill_keeps_the_persons_paragraphs(typed_sample):
+    """Also where the files propose a comment (the SB checklist's imaging script): the
+    merge decides, and keeps the person's two paragraphs."""
     root, eb = typed_sample
     before = eb.checklist.read_text()
-    run_cli("fill", str(root))
+    sb_checklist = discover(root).sb_checklist
+    typed, _ = apply_changes(parse_checklist(sb_checklist.read_text(), kind="sb"),
+                             [Change("imaging.script", "comment", COMMENT)])
+    sb_checklist.write_text(typed)
+    out = run_cli("fill", str(root)).stdout
     assert eb.checklist.read_text() == before
+    assert sb_checklist.read_text() == typed
+    assert "conflict imaging.script (comment): yours " in out
 
 
 def test_html_report_shows_two_paragraphs(typed_sample):

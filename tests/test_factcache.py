@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import sys
+import threading
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -17,17 +18,14 @@ from pathlib import Path
 import pytest
 
 import qa2docs
-from conftest import SAMPLES
-from helpers import run_cli
+from helpers import run_cli, start_sample
 from qa2docs import api
 from qa2docs.collect import cache as factcache
 from qa2docs.collect import extraction as collect
 from qa2docs.discover.layout import discover
 from qa2docs.extractors.base import ExtractionWarning
 from qa2docs.models.facts import make_fact
-from qa2docs.documents.project import load_raw
 
-SAMPLE = SAMPLES / "seed"
 SB = "B6_IRAS12345"
 X66D = "uid___A002_Xdd9c61_X66d"
 NOW = datetime(2024, 8, 1, 12, 0, tzinfo=timezone.utc)
@@ -46,17 +44,8 @@ def _age(tree: Path, ns: int = HOUR_AGO_NS) -> None:
 @pytest.fixture
 def root(tmp_path) -> Path:
     """The sample SB after ``qa2docs start`` and the reducer's outputs, not filled."""
-    if not (SAMPLE / "project.yaml").is_file():
-        pytest.skip("samples/seed is absent")
     dest = tmp_path / "seed"
-    shutil.copytree(SAMPLE, dest, ignore=shutil.ignore_patterns("expected"))
-    facts = dict(load_raw(dest / "project.yaml"))
-    sb_name = facts.pop("sb_name")
-    (dest / "analysis").mkdir()
-    sb_root = api.start(dest / "analysis", sb_name, dest / "archive", **facts).root
-    assert sb_root is not None
-    for sub in sorted((dest / "reduction").iterdir()):
-        shutil.copytree(sub, sb_root / sb_name / sub.name, dirs_exist_ok=True)
+    sb_root = start_sample(dest)
     _age(dest)
     return sb_root
 
@@ -334,6 +323,49 @@ def test_processes_filling_the_cache_at_once_leave_it_whole(root):
     assert not [p for p in factcache.cache_dir(root).iterdir() if p.name.endswith(".tmp")]
     sb = discover(root)
     assert [json.dumps(_fresh(eb), sort_keys=True) for eb in sb.ebs] == results[0]
+
+
+def test_a_reader_never_sees_a_torn_cache_file(root, monkeypatch):
+    """The writer is paused between writing the new file and renaming it into place; a
+    reader polling all the while only ever reads the old or the new file, each whole."""
+    eb = discover(root).ebs[0]
+    collect.eb_facts(eb)
+    [path] = [p for p in _cache_files(root) if eb.uid in p.name]
+    old = path.read_bytes()
+    _age(eb.dir, HOUR_AGO_NS - 60 * 10**9)  # the inputs' stat changes: a new cache entry
+    paused, resume, stop = threading.Event(), threading.Event(), threading.Event()
+    real_replace = os.replace
+
+    def replace_after_a_pause(src, dst, *args, **kwargs):
+        if Path(dst) == path:
+            paused.set()
+            resume.wait(60)
+        return real_replace(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", replace_after_a_pause)
+    seen: list[bytes] = []
+
+    def poll() -> None:
+        while not stop.is_set():
+            seen.append(path.read_bytes())
+
+    writer = threading.Thread(target=collect.eb_facts, args=(eb,))
+    reader = threading.Thread(target=poll)
+    reader.start()
+    writer.start()
+    try:
+        assert paused.wait(60), "the cache file was not renamed into place: not an atomic write"
+        assert path.read_bytes() == old  # the new text is all written, the old file still whole
+        [tmp] = [p for p in path.parent.iterdir() if p.name.endswith(".tmp")]
+        new = tmp.read_bytes()
+        assert new != old and json.loads(new)["key"] != json.loads(old)["key"]
+    finally:
+        resume.set()
+        writer.join(60)
+        stop.set()
+        reader.join(60)
+    assert path.read_bytes() == new
+    assert seen and set(seen) <= {old, new}
 
 
 # ---------------------------------------------------------------------------- the CLI

@@ -9,6 +9,7 @@ import pty
 import re
 import subprocess
 import sys
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from helpers import make_sb, run_cli
+from qa2docs.workflow import housekeeping
 from qa2docs.workflow.housekeeping import LockHolder
 
 SB = "B6_IRAS12345"
@@ -356,6 +358,29 @@ def test_lock_concurrent_users_all_end_up_holding(tmp_path):
     state = json.loads((d / "qa2_lock.json").read_text())
     assert sorted(h["user"] for h in state["holders"]) == users
     assert not list(d.glob("*.tmp"))
+
+
+def test_lock_serialises_two_users_who_read_the_state_at_the_same_moment(tmp_path, monkeypatch):
+    """Each user pauses after reading the holders until the other has read them too (or 2 s
+    passed): without the file lock both read no holder and the second write drops the first
+    user; with it the second user reads only after the first has written."""
+    barrier = threading.Barrier(2, timeout=2)
+    real_read = housekeeping.lock_holders
+
+    def read_then_wait(directory):
+        holders = real_read(directory)
+        try:
+            barrier.wait()
+        except threading.BrokenBarrierError:
+            pass
+        return holders
+
+    monkeypatch.setattr(housekeeping, "lock_holders", read_then_wait)
+    d = tmp_path / "locks"
+    with ThreadPoolExecutor(2) as pool:
+        done = list(pool.map(lambda user: housekeeping.set_lock(d, True, user)[0], ["ann", "ben"]))
+    assert done == [True, True]
+    assert sorted(h.user for h in real_read(d)) == ["ann", "ben"]
 
 
 def test_lock_corrupt_state_is_one_line_error(tmp_path):

@@ -14,21 +14,19 @@ from pathlib import Path
 
 import pytest
 
-from helpers import run_cli
+from helpers import run_cli, start_sample, worker_pids
 
 from qa2docs import api
 from qa2docs.documents.checklist_text import read_document
 from qa2docs.documents.edit import apply_changes
 from qa2docs.documents.spans import Change
 from qa2docs.discover.layout import discover
-from qa2docs.documents.project import load_raw
 from qa2docs.render.filters import markdown
 from qa2docs.render.html import ImageResolver, canonical_html
 from qa2docs.render.pdf import RefusedURL, allowed_file
 from qa2docs.report.build import make_reports
 
 REPO = Path(__file__).resolve().parents[1]
-SAMPLE = REPO / "samples" / "seed"
 GOLDEN = REPO / "tests" / "golden"
 NOW = datetime(2024, 8, 1, 12, 0, tzinfo=timezone.utc)
 HOSTILE = ("<script>alert('x')</script> <img src=file:///etc/passwd> "
@@ -38,17 +36,7 @@ HOSTILE = ("<script>alert('x')</script> <img src=file:///etc/passwd> "
 
 def build_sample(dest: Path) -> Path:
     """What ``qa2docs demo`` does before validate and report: start, copy outputs, fill."""
-    if not (SAMPLE / "project.yaml").is_file():
-        pytest.skip("samples/seed is absent")
-    shutil.copytree(SAMPLE, dest)
-    facts = dict(load_raw(dest / "project.yaml"))
-    sb_name = facts.pop("sb_name")
-    analysis = dest / "analysis"
-    analysis.mkdir()
-    root = api.start(analysis, sb_name, dest / "archive", **facts).root
-    assert root is not None
-    for sub in sorted((dest / "reduction").iterdir()):
-        shutil.copytree(sub, root / sb_name / sub.name, dirs_exist_ok=True)
+    root = start_sample(dest)
     api.fill(root)
     return root
 
@@ -133,11 +121,15 @@ def test_html_is_self_contained(sample_reports):
         found = tags(html)
         assert not [t for t, _ in found if t in ("script", "link", "iframe", "object", "embed")]
         assert "--ink:" in html  # the stylesheet is inlined
-        for url in urls_of(html):
-            if url.startswith(("data:", "#", "https://", "mailto:")):
-                continue
-            assert not re.match(r"^[a-z]+:", url), url  # no file:, no http:
-            assert (path.parent / url).exists(), url  # relative links resolve on disk
+        for tag, attrs in found:
+            for key in ("src", "href"):
+                url = attrs.get(key)
+                if url is None or url.startswith(("data:", "#")):
+                    continue
+                if tag == "a" and key == "href" and url.startswith(("https://", "mailto:")):
+                    continue  # a link the reader may follow; nothing the page loads
+                assert not re.match(r"^[a-z]+:", url), (tag, url)  # no file:, http:, https:
+                assert (path.parent / url).exists(), url  # relative links resolve on disk
 
 
 def test_sb_html_content(sample_reports):
@@ -225,22 +217,90 @@ def test_url_fetcher_serves_only_the_sb_root(tmp_path):
             allowed_file(url, root)
 
 
-def test_pdf_refuses_network_and_outside_files(tmp_path, monkeypatch):
+def _fetch(fetcher, url: str):
+    """Ask a URL fetcher of either WeasyPrint API (class with fetch(), or a function)."""
+    return fetcher.fetch(url) if hasattr(fetcher, "fetch") else fetcher(url)
+
+
+@pytest.fixture
+def connects(monkeypatch) -> list:
+    """Every socket connection attempted while the test runs (each one refused)."""
+    attempts: list = []
+
+    def refuse(*args, **kwargs):
+        attempts.append(args)
+        raise OSError("the test forbids the network")
+
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    return attempts
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:9/p.png", "https://evil.example/p.png",
+                                 "HTTP://127.0.0.1:9/p.png", "ftp://evil.example/x",
+                                 "file:///etc/passwd", "file://evil.example/etc/passwd",
+                                 "file://localhost/etc/passwd"])
+def test_pdf_url_fetcher_refuses_network_and_outside_files(tmp_path, connects, url):
     pytest.importorskip("weasyprint")
-    from qa2docs.render.pdf import write_pdf
+    from qa2docs.render.pdf import make_url_fetcher
 
-    def no_network(*args, **kwargs):
-        raise AssertionError("the PDF renderer tried the network")
-
-    monkeypatch.setattr(socket, "create_connection", no_network)
-    monkeypatch.setattr(socket.socket, "connect", no_network)
     root = tmp_path / "SB"
     root.mkdir()
+    with pytest.raises(RefusedURL):
+        _fetch(make_url_fetcher(root), url)
+    assert connects == []
+
+
+def test_pdf_url_fetcher_serves_files_inside_the_root_and_data(tmp_path, connects):
+    pytest.importorskip("weasyprint")
+    from qa2docs.render.pdf import make_url_fetcher
+
+    root = tmp_path / "SB"
+    (root / "qa2").mkdir(parents=True)
+    (root / "plot.png").write_bytes(b"PNGDATA")
+    fetcher = make_url_fetcher(root)
+    for url, expected in [((root / "plot.png").as_uri(), b"PNGDATA"),
+                          ("data:text/plain;base64,aGk=", b"hi")]:
+        got = _fetch(fetcher, url)
+        body = got.read() if hasattr(got, "read") else (
+            got.get("string") or got["file_obj"].read())
+        if hasattr(got, "close"):
+            got.close()
+        assert body == expected, url
+    assert connects == []
+
+
+def test_pdf_render_opens_no_socket_and_reads_no_outside_file(tmp_path, connects, monkeypatch):
+    pytest.importorskip("weasyprint")
+    from qa2docs.render import pdf
+
+    opened: list[str] = []
+    real_allowed = pdf.allowed_file
+
+    def watched(url, root):
+        try:
+            return real_allowed(url, root)
+        finally:
+            opened.append(url)
+
+    monkeypatch.setattr(pdf, "allowed_file", watched)
+    root = tmp_path / "SB"
+    root.mkdir()
+    (root / "ok.png").write_bytes(b"not really a png")
     html = ('<p>hello</p><img src="file:///etc/passwd"><img src="http://127.0.0.1:9/p.png">'
-            '<img src="https://evil.example/p.png"><link rel="stylesheet" href="https://evil.example/c.css">')
-    warnings = write_pdf(html, root / "x.pdf", root, root)
+            '<img src="https://evil.example/p.png"><img src="ok.png">'
+            '<link rel="stylesheet" href="https://evil.example/c.css">')
+    warnings = pdf.write_pdf(html, root / "x.pdf", root, root)
     assert (root / "x.pdf").read_bytes().startswith(b"%PDF")
-    assert sum("refused" in w for w in warnings) >= 3, warnings
+    assert connects == [], "the PDF renderer tried the network"
+    assert len(opened) == 5, opened  # every resource went through the SB-root check
+    refused = [w for w in warnings if "refused" in w]
+    assert len(refused) == 4, warnings
+    for needle in ("/etc/passwd", "http://127.0.0.1:9/p.png", "https://evil.example/p.png",
+                   "https://evil.example/c.css"):
+        assert sum(needle in w for w in refused) == 1, (needle, warnings)
 
 
 # ---------------------------------------------------------------------------- degraded inputs
@@ -338,11 +398,16 @@ def test_cli_report_html_only(sample_root, tmp_path):
             assert (out / url).exists(), url
 
 
-def test_cli_report_prints_pdfs_in_parallel_the_same(sample_reports, tmp_path):
+def test_cli_report_prints_pdfs_in_parallel_the_same(sample_reports, tmp_path, monkeypatch):
     pypdf = pytest.importorskip("pypdf")
     root, _ = sample_reports
     out = tmp_path / "out"
+    trace = tmp_path / "workers.txt"
+    monkeypatch.setenv("QA2DOCS_TRACE_WORKERS", str(trace))
     proc = run_cli("report", str(root), "--pdf", "--jobs", "2", "-o", str(out))
+    # The 3 PDFs were printed by 2 worker processes of one parent (the CLI), not by the CLI.
+    pids, parents = worker_pids(trace, "pdf:")
+    assert len(pids) == 2 and len(parents) == 1 and not pids & parents, trace.read_text()
     names = ["qa2_report_uid___A002_Xdd9c61_X66d.pdf", "qa2_report_uid___A002_X4sda4d_Xa12.pdf",
              "qa2_report_B6_IRAS12345.pdf"]
     assert [line.rsplit("/", 1)[-1] for line in proc.stdout.splitlines()] == names

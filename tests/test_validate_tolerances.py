@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
-from importlib.resources import files
+import sys
 from pathlib import Path
 
 import pytest
@@ -75,9 +76,32 @@ def test_citations_say_when_a_source_was_not_verified():
                                                   "accuracy, not verified")
 
 
-def test_the_file_ships_as_package_data():
-    shipped = Path(str(files("qa2docs.criteria") / "tolerances.yaml"))
-    assert shipped.read_bytes() == DATA.read_bytes()
+@pytest.mark.slow
+def test_the_file_ships_as_package_data(tmp_path):
+    """Build the wheel, install it into a fresh venv and read the data from there."""
+    wheels = tmp_path / "wheels"
+    build = subprocess.run([sys.executable, "-m", "pip", "wheel", str(REPO), "--no-deps",
+                            "--no-build-isolation", "--no-index", "-q", "-w", str(wheels)],
+                           capture_output=True, text=True)
+    assert build.returncode == 0, build.stderr
+    (wheel,) = wheels.glob("qa2docs-*.whl")
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    subprocess.run([str(python), "-m", "pip", "install", "--no-deps", "--no-index", "-q",
+                    str(wheel)], check=True, env=env, cwd=tmp_path)
+    read = subprocess.run(
+        [str(python), "-c", "from importlib.resources import files; "
+         "from qa2docs.criteria.tolerances import load_tolerances; "
+         "print(files('qa2docs.criteria') / 'tolerances.yaml'); "
+         "print(load_tolerances(2).beam().factor)"],
+        env=env, cwd=tmp_path, capture_output=True, text=True)
+    assert read.returncode == 0, read.stderr
+    shipped, factor = read.stdout.splitlines()
+    assert Path(shipped).is_relative_to(venv), shipped  # the wheel's copy, not this checkout's
+    assert Path(shipped).read_bytes() == DATA.read_bytes()
+    assert factor == "1.2"
     ignored = subprocess.run(["git", "check-ignore", "-q", str(DATA)], cwd=REPO)
     assert ignored.returncode == 1, "tolerances.yaml must not be git-ignored (the wheel skips it)"
 

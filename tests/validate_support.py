@@ -9,13 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLES
+from helpers import start_sample
 
 from qa2docs import api
 from qa2docs.documents.checklist_text import read_document
 from qa2docs.documents.edit import apply_changes
 from qa2docs.documents.spans import Change
-from qa2docs.documents.project import load_raw
 from qa2docs.validate.run import ValidationReport, validate_path
 
 SB = "B6_IRAS12345"
@@ -27,15 +26,7 @@ README = "README.header.txt"
 
 def build_filled_sample(dest: Path) -> Path:
     """The demo's steps 1-3 (start, copy the reduction outputs, fill) into *dest*; the root."""
-    src = SAMPLES / "seed"
-    shutil.copytree(src, dest, ignore=shutil.ignore_patterns("expected", "__pycache__"))
-    facts = dict(load_raw(dest / "project.yaml"))
-    sb_name = facts.pop("sb_name")
-    analysis = dest / "analysis"
-    analysis.mkdir()
-    root = api.start(analysis, sb_name, dest / "archive", **facts).root
-    for sub in sorted((dest / "reduction").iterdir()):
-        shutil.copytree(sub, root / sb_name / sub.name, dirs_exist_ok=True, symlinks=True)
+    root = start_sample(dest)
     api.fill(root)
     return root
 

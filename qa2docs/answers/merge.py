@@ -81,10 +81,8 @@ def merge_document(doc: ParsedDocument, proposals: list[Proposal], base: dict[st
         except KeyError:
             continue
         persons = prop.slot in base and base[prop.slot] is None
-        if ours == theirs:
+        if ours == theirs:  # the state stays: an answer a person wrote stays theirs
             result.unchanged.append(prop)
-            if not persons:
-                result.base[prop.slot] = theirs
         elif prop.element in force or (not persons and (not ours or ours == base.get(prop.slot))):
             result.changes.append(Change(prop.element, prop.part, theirs))
             result.filled.append(prop)

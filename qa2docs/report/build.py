@@ -25,6 +25,7 @@ from qa2docs.answers.merge import State
 from qa2docs.collect.extraction import eb_facts
 from qa2docs.discover.layout import SBLayout, discover, load_project_of
 from qa2docs.errors import Qa2DocsError
+from qa2docs.fileio import trace_worker
 from qa2docs.render.html import ImageResolver, render_html, write_html
 from qa2docs.report.eb import eb_context
 from qa2docs.report.rows import REPORT_DIR, eb_report_name, run_validation, sb_report_name
@@ -134,6 +135,7 @@ def print_pdfs(prints: list[PdfJob], jobs: int = 1) -> None:
 def _print_one(job: PdfJob) -> list[str]:
     from qa2docs.render.pdf import write_pdf
 
+    trace_worker(f"pdf:{job[1].name}")
     return write_pdf(*job)
 
 

@@ -24,7 +24,7 @@ from typing import Callable, Iterable
 from qa2docs.collect.inputs import eb_inputs
 from qa2docs.discover.layout import STATE_DIR, SBLayout, discover
 from qa2docs.errors import Qa2DocsError
-from qa2docs.fileio import write_atomically
+from qa2docs.fileio import trace_worker, write_atomically
 
 BATCH_STATE = "batch.json"
 _STATE_VERSION = 1
@@ -102,6 +102,7 @@ def regenerate(root: Path | str, html: bool = True, pdf: bool = True,
                force: bool = False) -> Outcome:
     """Regenerate the reports of one SB root unless they are up to date; never raises."""
     root = Path(root)
+    trace_worker(f"batch:{root.name}")
     try:
         sb = discover(root)
         inputs = _mtimes(input_files(sb), root)

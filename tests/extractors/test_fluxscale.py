@@ -250,11 +250,20 @@ def test_parallel_ranges_give_the_same_hits(tmp_path, monkeypatch):
         sequential = [(h.number, h.offset, h.raw) for h in scanner.hits(markers)]
         total = scanner.total_lines
     monkeypatch.setattr(logscan_ranges, "PARALLEL_MIN_SIZE", 64 * 1024)
-    assert logscan_ranges.worker_count(path.stat().st_size) > 1 or len(
-        __import__("os").sched_getaffinity(0)) == 1
+    # 4 CPUs, also on a 1-CPU machine: the ranges after the first go to forked workers.
+    monkeypatch.setattr(logscan_ranges.os, "sched_getaffinity", lambda pid: {0, 1, 2, 3})
+    started = []
+    real_start = logscan_ranges._start_worker
+
+    def start_worker(*args):
+        started.append(args[1:3])
+        return real_start(*args)
+
+    monkeypatch.setattr(logscan_ranges, "_start_worker", start_worker)
     with logscan.LogScanner(path) as scanner:
         parallel = [(h.number, h.offset, h.raw) for h in scanner.hits(markers)]
         assert scanner.total_lines == total == expected[-1][0]
+    assert len(started) == logscan_ranges.MAX_WORKERS - 1, started
     assert parallel == sequential
     assert [n for n, _, _ in sequential] == [line for line, _ in expected]
 

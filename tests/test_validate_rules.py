@@ -209,6 +209,16 @@ def test_qa2009_reducer_comments_empty(sb):
     assert (f.severity, f.document, f.line) == ("warning", README, 13)
 
 
+def test_qa2010_unreadable_tick_is_reported_with_its_line(sb):
+    edit(sb / X66D, "- checked Tsys tables?                      [x]",
+         "- checked Tsys tables?                      (x)")
+    f = only(validate(sb), "QA2010")
+    assert (f.severity, f.document, f.line, f.eb) == (
+        "error", X66D, ln(sb / X66D, "Tsys tables?"), "uid___A002_Xdd9c61_X66d")
+    assert "'checked Tsys tables' but its box cannot be read" in f.message
+    assert of_rule(validate(sb), "QA2005") == []    # not also "not ticked" without a line
+
+
 # ---------------------------------------------------------------------------- consistency
 
 

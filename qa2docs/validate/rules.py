@@ -48,6 +48,9 @@ _RULES = (
          "fill in the field (Cycle >= 3 forms also need beam size, QA2 result, member SBs)"),
     Rule("QA2009", "warning", "completeness", "README.header 'Comments from Reducer' empty",
          "describe the calibration and imaging for the PI"),
+    Rule("QA2010", "error", "completeness", "a line names an item but its box or value cannot be read",
+         "write the line as the template does, e.g. '- label  [x] [ ]' or 'Title ---- [x]' "
+         "(see 'qa2docs template')"),
     # consistency ------------------------------------------------------------------------
     Rule("QA2101", "error", "consistency", "project code disagrees between documents",
          "use the project code of qa2docs.yaml everywhere"),

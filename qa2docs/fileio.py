@@ -9,12 +9,20 @@ from pathlib import Path
 from qa2docs.errors import Qa2DocsError
 
 
-def read_text(path: Path) -> tuple[str, str]:
-    """The text of *path* and its encoding (UTF-8, else latin-1), newlines untouched."""
+def read_bytes(path: Path) -> bytes:
+    """The bytes of the regular file *path*; anything else (a FIFO, a socket, a device, a
+    folder) is refused rather than read, so that no read waits forever."""
+    if not path.is_file():
+        raise Qa2DocsError(f"{path}: not a regular file")
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as err:
         raise Qa2DocsError(f"{path}: cannot read: {err.strerror}") from err
+
+
+def read_text(path: Path) -> tuple[str, str]:
+    """The text of *path* and its encoding (UTF-8, else latin-1), newlines untouched."""
+    data = read_bytes(path)
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:

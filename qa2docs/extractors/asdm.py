@@ -194,6 +194,9 @@ class AsdmExtractor(Extractor):
         xml = self._folder / f"{name}.xml"
         binary = [p for p in (self._folder / f"{name}.bin", self._folder / name / "Table.bin")
                   if p.is_file()]
+        if xml.exists() and not xml.is_file():
+            self.warn(self._where(xml.name), None, "not a regular file; not read")
+            return None
         if not xml.is_file():
             listed = self._listed_rows.get(name, "0")
             if binary:
@@ -214,6 +217,9 @@ class AsdmExtractor(Extractor):
             return None
         except defusedxml.DefusedXmlException as err:
             self.warn(self._where(xml.name), None, f"refused unsafe XML: {err}")
+            return None
+        except (LookupError, ValueError) as err:   # an encoding= the parser cannot use
+            self.warn(self._where(xml.name), 1, f"cannot decode the table: {err}")
             return None
         except OSError as err:
             raise ExtractionError(xml, None, f"cannot read ASDM table: {err}") from err

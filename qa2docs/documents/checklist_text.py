@@ -255,14 +255,14 @@ def _assemble(b: _Builder) -> dict:
 
 
 def label_line(doc: ParsedDocument, el: Element) -> int | None:
-    """The line that names *el* although the parser could not read it as *el* (a box it
-    cannot read, a label in a form it does not know), if there is one."""
+    """The line that starts with the label of *el* (after any bullet) although the parser
+    could not read it as *el* (a box it cannot read, a form it does not know), if any."""
     if el.id in doc.spans:
         return None
     label = _norm(el.label.rstrip(":"))
     claimed = {spans.line for spans in doc.spans.values()}
     for line in split_lines(doc.text):
-        if line.number not in claimed and label in _norm(line.content):
+        if line.number not in claimed and _norm(line.content.lstrip(" \t-*+")).startswith(label):
             return line.number
     return None
 

@@ -92,3 +92,20 @@ def test_calibration_script_with_an_8_mib_line_is_fast_and_small(tmp_path):
     assert "(21, 'line of 8 MiB skipped" in warnings
     intact, _ = extract_facts(CalScriptExtractor, script)
     assert nfacts == len(intact)
+
+
+def test_asdm_table_that_cannot_be_read_keeps_the_other_tables(tmp_path, monkeypatch):
+    asdm = tmp_path / X66D
+    shutil.copytree(ASDM, asdm)
+    real_open = open
+
+    def failing_open(file, *args, **kwargs):
+        if Path(file).name == "Antenna.xml":
+            raise PermissionError(13, "Permission denied")
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.open", failing_open)
+    facts, ex = extract_facts(AsdmExtractor, asdm)
+    assert [(w.path, w.message) for w in ex.warnings] == [
+        (f"{X66D}/Antenna.xml", "cannot read the table: Permission denied")]
+    assert "bands" in facts and "asdm_uid" in facts

@@ -37,13 +37,20 @@ def decode_text(data: bytes) -> tuple[str, str]:
         return data.decode("latin-1"), "latin-1"
 
 
-def read_text(path: Path) -> tuple[str, str]:
-    """The text of *path* and its encoding (UTF-8, else latin-1), newlines untouched."""
+def read_bytes(path: Path) -> bytes:
+    """The bytes of the regular file *path*; anything else (a FIFO, a socket, a device, a
+    folder) is refused rather than read, so that no read waits forever."""
+    if not path.is_file():
+        raise Qa2DocsError(f"{path}: not a regular file")
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as err:
         raise Qa2DocsError(f"{path}: cannot read: {err.strerror}") from err
-    return decode_text(data)
+
+
+def read_text(path: Path) -> tuple[str, str]:
+    """The text of *path* and its encoding (UTF-8, else latin-1), newlines untouched."""
+    return decode_text(read_bytes(path))
 
 
 def _host() -> str:

@@ -19,7 +19,8 @@ SB = "B6_IRAS12345"
 HTML = ["qa2_report_B6_IRAS12345.html", "qa2_report_uid___A002_X4sda4d_Xa12.html",
         "qa2_report_uid___A002_Xdd9c61_X66d.html"]
 SUMMARY = re.compile(r"^batch: (\d+) regenerated, (\d+) up to date, (\d+) failed, "
-                     r"of (\d+) SB root\(s\)$", re.M)
+                     r"\d+ with input problems \(\d+ problem\(s\)\), of (\d+) SB root\(s\)$",
+                     re.M)
 
 
 @pytest.fixture(scope="module")

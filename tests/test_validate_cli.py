@@ -139,7 +139,9 @@ def test_broken_project_file_exits_2(sb):
 def test_list_rules():
     out = run_cli("validate", "--list-rules").stdout.splitlines()
     assert out[0] == "QA2000 error   completeness document cannot be parsed"
-    assert len(out) == 29
+    assert len(out) == 34
+    assert "QA2401 error   inputs       an input's link points nowhere (a moved or deleted ASDM)" \
+        in out
     assert "QA2201 error   flux         calibrator flux density differs between EBs beyond " \
            "tolerance" in out
     assert "QA2110 info    consistency  EB's median PWV above the SB's weather limit" in out

@@ -7,6 +7,7 @@ rule; each test then breaks one thing and checks the rule, severity, document an
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -207,6 +208,16 @@ def test_qa2009_reducer_comments_empty(sb):
     edit(sb / README, "\nBoth EBs calibrated with the scripts; Titan as flux calibrator.\n", "\n")
     f = only(validate(sb), "QA2009")
     assert (f.severity, f.document, f.line) == ("warning", README, 13)
+
+
+def test_qa2010_unreadable_tick_is_reported_with_its_line(sb):
+    edit(sb / X66D, "- checked Tsys tables?                      [x]",
+         "- checked Tsys tables?                      (x)")
+    f = only(validate(sb), "QA2010")
+    assert (f.severity, f.document, f.line, f.eb) == (
+        "error", X66D, ln(sb / X66D, "Tsys tables?"), "uid___A002_Xdd9c61_X66d")
+    assert "'checked Tsys tables' but its box cannot be read" in f.message
+    assert of_rule(validate(sb), "QA2005") == []    # not also "not ticked" without a line
 
 
 # ---------------------------------------------------------------------------- consistency
@@ -448,3 +459,45 @@ def test_qa2304_reached_answer_contradicts_the_numbers(sb):
          "- requested sensitivity reached?            [ ] [x]")
     f = only(validate(sb), "QA2304")
     assert (f.document, f.line) == (SB_CHECKLIST, 39)
+
+
+# ---------------------------------------------------------------------------- inputs
+
+X66D_UID = "uid___A002_Xdd9c61_X66d"
+
+
+def test_qa2401_dangling_asdm_link(sb):
+    link = sb / X66D_DIR / X66D_UID
+    link.unlink()
+    link.symlink_to(sb / "gone" / X66D_UID)
+    f = only(validate(sb), "QA2401")
+    assert (f.severity, f.document, f.eb) == ("error", f"{X66D_DIR}/{X66D_UID}", X66D_UID)
+    assert f.message == f"link to {sb / 'gone' / X66D_UID} points nowhere: not read"
+
+
+def test_qa2402_fifo_bearing_an_input_name(sb):
+    os.mkfifo(sb / X66D_DIR / "casapy-20990101-000000.log")
+    f = only(validate(sb), "QA2402")
+    assert (f.severity, f.document, f.eb) == (
+        "warning", f"{X66D_DIR}/casapy-20990101-000000.log", X66D_UID)
+
+
+@pytest.mark.parametrize("name, content, line, message", [
+    ("casapy-20140828-093512.log", "garbage, no casa log line\n" * 50, None,
+     "not a casa log: no time-stamped line in its first 64 KiB; nothing read from it"),
+    ("uid___A002_Xdd9c61_X66d.ms.listobs", "garbage\n", None, "no listobs summary found"),
+    (f"{X66D_UID}/Antenna.xml", "<<<garbage\n", 1, "malformed XML: not well-formed (invalid token)"),
+])
+def test_qa2403_unreadable_input(sb, name, content, line, message):
+    if "/" in name:
+        _own_asdm(sb, X66D_DIR)
+    (sb / X66D_DIR / name).write_text(content)
+    f = only(validate(sb), "QA2403")
+    assert (f.severity, f.document, f.line, f.eb, f.message) == (
+        "warning", f"{X66D_DIR}/{name}", line, X66D_UID, message)
+
+
+def test_qa2404_no_calibration_script(sb):
+    (sb / X66D_DIR / f"{X66D_UID}.ms.scriptForCalibration.py").unlink()
+    f = only(validate(sb), "QA2404")
+    assert (f.severity, f.document, f.eb) == ("warning", str(X66D_DIR), X66D_UID)

@@ -27,7 +27,10 @@ def batch(root, jobs, html, pdf, force, dask_address):
     files and calibrated/ entries did not change since its last batch run (mtimes kept in
     <SB root>/.qa2docs/batch.json) and whose reports are still there is skipped. A failing
     SB root is reported in one line and the others go on; the exit status is 1 if any
-    failed. A progress bar is shown on a terminal.
+    failed. Input problems (a link pointing nowhere, a FIFO, an unreadable listobs or ASDM
+    table, a garbage casa log, no calibration script: validate's rules QA2401-QA2404) are
+    listed one a line and counted in the summary; they do not change the exit status. A
+    progress bar is shown on a terminal.
 
     \b
     Examples:
@@ -43,11 +46,13 @@ def batch(root, jobs, html, pdf, force, dask_address):
         click.echo(f"{root}: no SB root (qa2docs.yaml) below it; nothing to do")
         return
     failed: list[str] = []
+    problems: list[str] = []
 
     def report_failure(outcome) -> None:
         if outcome.status == "failed":
             where = "" if str(outcome.root.resolve()) in outcome.message else f"{outcome.root}: "
             failed.append(f"qa2docs: failed: {where}{outcome.message}")
+        problems.extend(f"qa2docs: input problem: {p}" for p in outcome.problems)
 
     if sys.stderr.isatty():
         from rich.console import Console
@@ -64,11 +69,13 @@ def batch(root, jobs, html, pdf, force, dask_address):
             outcomes = run_batch(roots, jobs, html, pdf, force, on_done, dask_address)
     else:
         outcomes = run_batch(roots, jobs, html, pdf, force, report_failure, dask_address)
-    for line in failed:
+    for line in failed + problems:
         click.echo(line, err=True)
     counts = {s: sum(1 for o in outcomes if o.status == s)
               for s in ("regenerated", "skipped", "failed")}
+    broken = sum(1 for o in outcomes if o.problems)
     click.echo(f"batch: {counts['regenerated']} regenerated, {counts['skipped']} up to date, "
-               f"{counts['failed']} failed, of {len(roots)} SB root(s)")
+               f"{counts['failed']} failed, {broken} with input problems "
+               f"({len(problems)} problem(s)), of {len(roots)} SB root(s)")
     if failed:
         sys.exit(1)

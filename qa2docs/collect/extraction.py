@@ -9,12 +9,13 @@ from __future__ import annotations
 import logging
 import os
 from collections import defaultdict
+from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
 
 from qa2docs.collect.cache import open_cache
 from qa2docs.collect.factset import FactSet
-from qa2docs.collect.inputs import eb_inputs
+from qa2docs.collect.inputs import eb_inputs, input_problems
 from qa2docs.collect.resolve import resolve_facts
 from qa2docs.discover.layout import (
     EBInfo,
@@ -26,7 +27,7 @@ from qa2docs.discover.layout import (
 )
 from qa2docs.errors import ExtractionError, LayoutError
 from qa2docs.extractors.base import ExtractionWarning, Extractor
-from qa2docs.extractors.logscan import LogReader, scan_log
+from qa2docs.extractors.logscan import LogReader, log_problem, scan_log
 from qa2docs.extractors.registry import get_extractors
 from qa2docs.models.common import ASDM_UID_RE
 from qa2docs.models.facts import Fact
@@ -38,7 +39,8 @@ DEBUG = os.environ.get("QA2DOCS_DEBUG") == "1"
 def extract_dir(directory: Path, name: str, level: str = "eb") -> FactSet:
     """Run every extractor of *level* on the inputs found in *directory*."""
     extractors = get_extractors()
-    return _extract(directory, name, eb_inputs(directory, extractors, level), extractors)
+    result = _extract(directory, name, eb_inputs(directory, extractors, level), extractors)
+    return _with_problems(result, directory, extractors, level)
 
 
 def cached_extract_dir(directory: Path, name: str, level: str = "eb",
@@ -53,11 +55,20 @@ def cached_extract_dir(directory: Path, name: str, level: str = "eb",
     cache = open_cache(root, directory, name, level, inputs, extractors)
     if cache is not None and (hit := cache.load()) is not None:
         log.debug("facts of %s from %s", directory, cache.path)
-        return FactSet(hit.name, hit.facts, hit.all_facts, hit.warnings,
-                       [Path(p) for p in hit.inputs])
-    result = _extract(directory, name, inputs, extractors)
-    if cache is not None:
-        cache.save(result)
+        result = FactSet(hit.name, hit.facts, hit.all_facts, hit.warnings,
+                         [Path(p) for p in hit.inputs])
+    else:
+        result = _extract(directory, name, inputs, extractors)
+        if cache is not None:
+            cache.save(result)
+    return _with_problems(result, directory, extractors, level)
+
+
+def _with_problems(result: FactSet, directory: Path, extractors: dict[str, type[Extractor]],
+                   level: str) -> FactSet:
+    """*result* with the entries that bear an input's name but were not read (a link that
+    points nowhere, a FIFO) first among its warnings; looked at on every call, never cached."""
+    result.warnings[:0] = input_problems(directory, extractors, level)
     return result
 
 
@@ -92,8 +103,16 @@ def _extract(directory: Path, name: str, inputs: list[tuple[type[Extractor], Pat
             warnings.append(ExtractionWarning(str(path), None,
                                               f"{extractor.name} extractor failed: {err!r}"))
         warnings.extend(extractor.warnings)
+    warnings[:0] = _log_problems([p for _, p in inputs])
     return FactSet(name, resolve_facts(facts), facts, warnings,
                    list(dict.fromkeys(p for _, p in inputs)))
+
+
+def _log_problems(paths: list[Path]) -> list[ExtractionWarning]:
+    """A warning for each file named as a casa log that is not one (garbage, empty)."""
+    logs = sorted({p for p in paths if p.is_file() and fnmatch(p.name, "casa*.log")})
+    return [ExtractionWarning(p.name, None, problem) for p in logs
+            if (problem := log_problem(p)) is not None]
 
 
 def _scan_shared_logs(extractors: list[tuple[Extractor, Path]]

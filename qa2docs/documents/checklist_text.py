@@ -1,8 +1,9 @@
 """Parse the ESO text checklists and README.header with the place of every answer.
 
 Parsing is tolerant: labels are matched after folding whitespace and case, boxes are found
-as ``[.]``, CRLF and tabs are accepted, and lines the layout does not know are kept as they
-are.
+as ``[.]`` (or ``[ x ]``), items may stand on ``-`` or ``*`` bullets, a section's done-box
+may follow its title without dashes, CRLF, tabs and a UTF-8 byte-order mark are accepted,
+and lines the layout does not know are kept as they are.
 """
 
 from __future__ import annotations
@@ -25,9 +26,12 @@ from qa2docs.models.layout import (
 
 TICKS = frozenset("xX*vV✓✔")
 
-_SECTION_RE = re.compile(r"^(?P<title>\s*\S.*?)\s*-{3,}\s*\[(?P<box>.)\]\s*$")
-_BOX_RE = re.compile(r"\[(.)\]")
-_BULLET_RE = re.compile(r"^(\s*)-\s+(.*)$")
+# A box: one character between brackets, a space on either side of it allowed ("[ x ]").
+_BOX = r"\[ ?(?P<box>[^\[\]]) ?\]"
+_BOX_RE = re.compile(_BOX)
+# A section header: its title, dashes (or none) and its done-box at the end of the line.
+_SECTION_RE = re.compile(r"^(?P<title>\s*\S.*?)\s*-*\s*" + _BOX + r"\s*$")
+_BULLET_RE = re.compile(r"^(\s*)[-*]\s+(.*)$")
 _COLHEAD_RE = re.compile(r"^\s*yes\s+no\s+comments\s*:\s*$", re.IGNORECASE)
 # Lines a reducer pastes from a .fluxscale file or a casa log, at whatever indentation.
 _FLUXSCALE_LINE_RE = re.compile(
@@ -84,7 +88,8 @@ def parse_checklist(text: str, path: Path | str = "<checklist>",
     """Parse an EB or SB checklist (kind guessed from its labels when not given)."""
     path = Path(path)
     if kind is None:
-        kind = "eb" if re.search(r"^ASDM\s+UID\s*:|DATA\s+IMPORT", text, re.IGNORECASE | re.MULTILINE) else "sb"
+        kind = "eb" if re.search(r"^\ufeff?ASDM\s+UID\s*:|DATA\s+IMPORT", text,
+                                 re.IGNORECASE | re.MULTILINE) else "sb"
     model_cls = EBChecklist if kind == "eb" else SBChecklist
     b = _Builder(path, model_cls.layout)
     lines = split_lines(text)
@@ -129,8 +134,7 @@ def parse_checklist(text: str, path: Path | str = "<checklist>",
             continue                      # a line the layout does not know: kept as is
         spans = b.claim(el, line)
         if kind_found == "section":
-            m = _SECTION_RE.match(content)
-            box = _BOX_RE.search(content, m.start("box") - 1)
+            box = list(_BOX_RE.finditer(content))[-1]
             done, offset = b.read_box(line, box)
             spans.boxes = [offset]
             b.values[el.id] = {"done": done}
@@ -205,7 +209,7 @@ def _continues(el: Element, content: str, indent: int, after_blank: bool = False
 def _read_item(b: _Builder, el: Element, line: Line, spans: Spans) -> list[str]:
     """Boxes, inline value and same-line comment of an item; returns the comment's lines."""
     content = line.content
-    boxes = list(_BOX_RE.finditer(content, content.index("-") + 1))
+    boxes = list(_BOX_RE.finditer(content, _BULLET_RE.match(content).start(2)))
     expected = 2 if el.kind == "yesno" else 1
     if len(boxes) < expected:
         raise ChecklistError(b.path, line.number,
@@ -248,6 +252,19 @@ def _assemble(b: _Builder) -> dict:
         else:
             data["items"][el.attr] = v
     return data
+
+
+def label_line(doc: ParsedDocument, el: Element) -> int | None:
+    """The line that starts with the label of *el* (after any bullet) although the parser
+    could not read it as *el* (a box it cannot read, a form it does not know), if any."""
+    if el.id in doc.spans:
+        return None
+    label = _norm(el.label.rstrip(":"))
+    claimed = {spans.line for spans in doc.spans.values()}
+    for line in split_lines(doc.text):
+        if line.number not in claimed and _norm(line.content.lstrip(" \t-*+")).startswith(label):
+            return line.number
+    return None
 
 
 # ---------------------------------------------------------------------------- README

@@ -11,6 +11,7 @@ from qa2docs.models import EBChecklist, ReadmeHeader, SBChecklist
 
 Part = Literal["answer", "value", "comment", "text", "done"]
 
+BOM = "\ufeff"
 _LINE_RE = re.compile(r"([^\r\n]*)(\r\n|\n|\r|$)")
 
 
@@ -29,9 +30,14 @@ class Line:
 
 
 def split_lines(text: str) -> list[Line]:
-    """The lines of *text* with their offsets; any of CRLF, LF, CR ends a line."""
+    """The lines of *text* with their offsets; any of CRLF, LF, CR ends a line.
+
+    A UTF-8 byte-order mark is not part of the first line's content (its offsets skip it), so
+    it hides no label and stays in the text an edit writes back.
+    """
     lines = []
-    for number, m in enumerate(_LINE_RE.finditer(text), start=1):
+    bom = 1 if text.startswith(BOM) else 0
+    for number, m in enumerate(_LINE_RE.finditer(text, bom), start=1):
         if m.start() == len(text) and not m.group(0):
             break
         lines.append(Line(number, m.group(1), m.start()))

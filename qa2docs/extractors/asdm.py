@@ -45,7 +45,6 @@ from xml.sax.handler import ContentHandler
 import defusedxml
 import defusedxml.sax
 
-from qa2docs.errors import ExtractionError
 from qa2docs.extractors.base import Extractor
 from qa2docs.models.facts import Fact, make_fact
 
@@ -194,6 +193,9 @@ class AsdmExtractor(Extractor):
         xml = self._folder / f"{name}.xml"
         binary = [p for p in (self._folder / f"{name}.bin", self._folder / name / "Table.bin")
                   if p.is_file()]
+        if xml.exists() and not xml.is_file():
+            self.warn(self._where(xml.name), None, "not a regular file; not read")
+            return None
         if not xml.is_file():
             listed = self._listed_rows.get(name, "0")
             if binary:
@@ -215,8 +217,13 @@ class AsdmExtractor(Extractor):
         except defusedxml.DefusedXmlException as err:
             self.warn(self._where(xml.name), None, f"refused unsafe XML: {err}")
             return None
-        except OSError as err:
-            raise ExtractionError(xml, None, f"cannot read ASDM table: {err}") from err
+        except (LookupError, ValueError) as err:   # an encoding= the parser cannot use
+            self.warn(self._where(xml.name), 1, f"cannot decode the table: {err}")
+            return None
+        except OSError as err:   # this table only: the others' facts are kept
+            self.warn(self._where(xml.name), None,
+                      f"cannot read the table: {err.strerror or err}")
+            return None
         if handler.bulk_store and not handler.rows:
             self.warn(self._where(xml.name), None,
                       f"{name} rows stored in binary (BulkStoreRef); not read")

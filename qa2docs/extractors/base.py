@@ -17,6 +17,9 @@ class ExtractionWarning:
     path: str
     line: int | None
     message: str
+    kind: str = "content"
+    """What went wrong: "content" (the file is read but not understood), "dangling" (a link
+    bearing an input's name points nowhere), "special" (a FIFO, socket or device)."""
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line or '?'}: {self.message}"

@@ -270,6 +270,22 @@ class LogReader:
         raise NotImplementedError
 
 
+def log_problem(path: Path) -> str | None:
+    """Why the file *path*, named as a casa log, is not one (empty, or no time-stamped line
+    in its first :data:`SNIFF_SIZE` bytes: garbage, or another file under a log's name)."""
+    try:
+        with open(path, "rb") as stream:
+            head = stream.read(SNIFF_SIZE)
+    except OSError as err:
+        return f"cannot read log: {err.strerror or err}"
+    if not head.strip():
+        return "empty casa log"
+    if _DATED_LINE.search(head) is None:
+        return (f"not a casa log: no time-stamped line in its first {SNIFF_SIZE // 1024} KiB; "
+                "nothing read from it")
+    return None
+
+
 def scan_log(path: Path, readers: Sequence[LogReader]) -> dict[int, Exception]:
     """Read the log at *path* once, feeding every reader the lines it asked for.
 

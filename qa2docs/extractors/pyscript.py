@@ -23,7 +23,6 @@ import warnings
 from collections import ChainMap
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
 from typing import Any, Collection, Iterator, Mapping
 
 #: casapy's True and False, which its scripts write as bare names.
@@ -369,12 +368,3 @@ def literal(node: ast.AST, names: Mapping[str, Any] = CASAPY_NAMES) -> Any:
         return ast.literal_eval(node)  # constants, signed numbers, sets
     except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError) as err:
         raise NotLiteral(type(node).__name__) from err
-
-
-def read_text(path: Path) -> str:
-    """A script's text: UTF-8, else Latin-1 (old casapy scripts); OSError when unreadable."""
-    raw = Path(path).read_bytes()
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("latin-1")

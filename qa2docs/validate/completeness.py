@@ -7,6 +7,7 @@ import re
 from typing import Iterator
 
 from qa2docs.discover.layout import EBInfo
+from qa2docs.documents.checklist_text import label_line
 from qa2docs.documents.spans import ParsedDocument
 from qa2docs.models import ReadmeHeader
 from qa2docs.models.layout import README_FIELDS, Element
@@ -68,6 +69,12 @@ def _check_fix(ctx: SBContext, el: Element, eb: EBInfo | None) -> str:
     return f"look at {', '.join(places)} in the EB dir, then tick the box"
 
 
+def _what(el: Element) -> str:
+    if el.kind in ("header", "field"):
+        return "value"
+    return "boxes" if el.kind == "yesno" else "box"
+
+
 def _label(el: Element) -> str:
     return el.label.rstrip(":?").strip()
 
@@ -87,6 +94,11 @@ def check_checklist(ctx: SBContext, doc: ParsedDocument, eb: EBInfo | None
         if not el.answers:
             continue
         line = doc.line_of(el.id)
+        if line is None and (unread := label_line(doc, el)) is not None:
+            yield rule("QA2010").finding(
+                f"line {unread} names '{_label(el)}' but its {_what(el)} cannot be read",
+                name, unread, eb=uid)
+            continue
         missing = " is missing from the document" if line is None else " is empty"
         obj = model.part(el)
         if el.kind == "header":

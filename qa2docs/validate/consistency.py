@@ -186,8 +186,14 @@ def _resolved_fluxcal(doc: ParsedDocument, uid: str) -> Iterator[Finding]:
                 "antenna='DV04,DV18&')")
 
 
-def _ints(text: str) -> set[int]:
-    return {int(n) for n in re.findall(r"\d+", text)}
+def _ints(text: str) -> set[int | str]:
+    """The numbers in *text* (one too long for a number stays a string: it matches none)."""
+    return {int(n) if len(n) < 10 else n for n in re.findall(r"\d+", text)}
+
+
+def _short(text: str, limit: int = 40) -> str:
+    """*text* for a message, cut to *limit* characters."""
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"
 
 
 def header_values(doc: ParsedDocument, facts: dict[str, Fact], uid: str | None
@@ -198,7 +204,7 @@ def header_values(doc: ParsedDocument, facts: dict[str, Fact], uid: str | None
     bands = facts.get("bands")
     if bands is not None and header.bands and _ints(header.bands) != set(bands.value):
         yield rule("QA2108").finding(
-            f"Band(s) is {header.bands!r} but the files say "
+            f"Band(s) is {_short(header.bands)!r} but the files say "
             f"{', '.join(map(str, bands.value))}{_where(bands)}", name, doc.line_of("bands"),
             eb=uid)
     mode = facts.get("correlator_mode")
@@ -230,9 +236,9 @@ def check_results(ctx: SBContext) -> Iterator[Finding]:
                 f"QA2 result {value!r} is not one of {', '.join(QA2_RESULTS)}", doc.path.name,
                 doc.line_of(element))
     if readme is not None and readme.model.cycle and ctx.cycle is not None:
-        m = re.match(r"\s*(\d+)", readme.model.cycle)
+        m = re.match(r"\s*(\d{1,4})(?!\d)", readme.model.cycle)
         if not m:
-            yield rule("QA2107").finding(f"Cycle {readme.model.cycle!r} is not a number",
+            yield rule("QA2107").finding(f"Cycle {_short(readme.model.cycle)!r} is not a number",
                                          readme.path.name, readme.line_of("cycle"))
         elif int(m.group(1)) != ctx.cycle:
             yield rule("QA2109").finding(

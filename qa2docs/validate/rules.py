@@ -48,6 +48,9 @@ _RULES = (
          "fill in the field (Cycle >= 3 forms also need beam size, QA2 result, member SBs)"),
     Rule("QA2009", "warning", "completeness", "README.header 'Comments from Reducer' empty",
          "describe the calibration and imaging for the PI"),
+    Rule("QA2010", "error", "completeness", "a line names an item but its box or value cannot be read",
+         "write the line as the template does, e.g. '- label  [x] [ ]' or 'Title ---- [x]' "
+         "(see 'qa2docs template')"),
     # consistency ------------------------------------------------------------------------
     Rule("QA2101", "error", "consistency", "project code disagrees between documents",
          "use the project code of qa2docs.yaml everywhere"),
@@ -89,6 +92,16 @@ _RULES = (
          "give requested and achieved rms and beam in README.header or the SB checklist"),
     Rule("QA2304", "error", "imaging", "'requested ... reached?' answer contradicts the numbers",
          "correct the answer or the numbers"),
+    # inputs -----------------------------------------------------------------------------
+    Rule("QA2401", "error", "inputs", "an input's link points nowhere (a moved or deleted ASDM)",
+         "point the link at the EB's data again (qa2docs start links the ASDM)"),
+    Rule("QA2402", "warning", "inputs", "a FIFO, socket or device bears an input's name: not read",
+         "replace it by the file it stands for, or remove it"),
+    Rule("QA2403", "warning", "inputs", "an input file cannot be read or understood",
+         "restore the file (a fresh listobs, the casa log, the ASDM table); the facts it "
+         "held are missing until then"),
+    Rule("QA2404", "warning", "inputs", "EB dir without a calibration script",
+         "put the EB's scriptForCalibration.py back into its EB dir"),
 )
 
 RULES: dict[str, Rule] = {r.id: r for r in _RULES}

@@ -4,7 +4,7 @@
     >>> report = validate_path("/analysis/me/B6_IRAS12345")
     >>> report.counts(), report.exit_code(strict=True)
 
-The rules are listed in :mod:`qa2docs.validate.rules` (ids QA2000-QA2304); their numbers
+The rules are listed in :mod:`qa2docs.validate.rules` (ids QA2000-QA2404); their numbers
 (flux tolerances, QA2 limits) come from ``qa2docs/criteria/tolerances.yaml``, keyed by Cycle.
 A waiver in qa2docs.yaml (``waivers: [{rule, document, reason}]``) marks a finding waived:
 it is still shown, never counted.
@@ -21,7 +21,7 @@ from qa2docs.discover.layout import SBLayout, discover
 from qa2docs.documents.project import PROJECT_FILE, load_project
 from qa2docs.errors import LayoutError
 from qa2docs.models import Project
-from qa2docs.validate import completeness, consistency, flux, imaging
+from qa2docs.validate import completeness, consistency, flux, imaging, inputs
 from qa2docs.validate.context import SBContext
 from qa2docs.validate.report import Finding, Severity, ValidationReport
 from qa2docs.validate.rules import RULES, Rule, rule
@@ -91,8 +91,10 @@ def validate_sb(sb: SBLayout, project: Project | None, eb_only: bool = False) ->
             found += completeness.check_checklist(ctx, doc, eb)
             found += consistency.check_eb(ctx, eb, doc)
         found += flux.check_eb_fluxscale(ctx, eb)
+        found += inputs.check_eb_inputs(ctx, eb)
     found += consistency.check_identity(ctx)
     if ctx.sb_level:
+        found += inputs.check_sb_inputs(ctx)
         found += _sb_documents(ctx)
         found += flux.check_cross_eb(ctx)
         found += imaging.check_imaging(ctx)

@@ -38,6 +38,19 @@ class Outcome:
     status: str
     message: str = ""
     written: list[Path] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    """The SB's input problems (``validate``'s input rules, QA2401-QA2404), one line each:
+    reports made from a broken input are not a silent success."""
+
+
+def input_problems(sb: SBLayout) -> list[str]:
+    """The findings of the input rules on *sb*, as ``validate`` prints them."""
+    from qa2docs.validate.context import SBContext
+    from qa2docs.validate.inputs import check_eb_inputs, check_sb_inputs
+
+    ctx = SBContext(sb, None, ebs=list(sb.ebs))
+    found = [f for eb in sb.ebs for f in check_eb_inputs(ctx, eb)] + list(check_sb_inputs(ctx))
+    return [f"{sb.name}/{f.text()}" for f in found]
 
 
 def _mtimes(paths: Iterable[Path], root: Path) -> dict[str, int]:
@@ -108,14 +121,15 @@ def regenerate(root: Path | str, html: bool = True, pdf: bool = True,
         inputs = _mtimes(input_files(sb), root)
         formats = [f for f, wanted in (("html", html), ("pdf", pdf)) if wanted]
         if not force and up_to_date(root, inputs, formats):
-            return Outcome(root, "skipped", "up to date")
+            return Outcome(root, "skipped", "up to date", problems=input_problems(sb))
         from qa2docs.report.build import make_reports
 
         written = make_reports(root, html=html, pdf=pdf)
         state = {"version": _STATE_VERSION, "inputs": inputs, "formats": formats,
                  "reports": _mtimes(written, root)}
         write_atomically(state_path(root), json.dumps(state, indent=1, sort_keys=True) + "\n")
-        return Outcome(root, "regenerated", f"{len(written)} report file(s)", written)
+        return Outcome(root, "regenerated", f"{len(written)} report file(s)", written,
+                       input_problems(sb))
     except Qa2DocsError as err:
         return Outcome(root, "failed", str(err))
     except Exception as err:  # one broken SB must not stop the batch

@@ -51,7 +51,7 @@ from qa2docs.extractors.calscript.builder import FactBuilder
 from qa2docs.extractors.calscript.flagging import flagging, fluxcal
 from qa2docs.extractors.calscript.header import header, import_asis
 from qa2docs.extractors.calscript.script import read_script
-from qa2docs.extractors.pyscript import read_text
+from qa2docs.extractors.script_text import read_text
 from qa2docs.models.facts import Fact
 
 #: The sections in the order their facts are yielded.
@@ -68,7 +68,7 @@ class CalScriptExtractor(Extractor):
     def extract(self, path: Path) -> Iterator[Fact]:
         """Yield the calibration facts of one script (see the module docstring)."""
         try:
-            text = read_text(path)
+            text = read_text(path, lambda line, msg: self.warn(path, line, msg))
         except OSError as err:
             raise ExtractionError(path, None, f"cannot read calibration script: {err}") from err
         if not text.strip():

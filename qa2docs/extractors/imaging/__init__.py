@@ -88,7 +88,7 @@ from qa2docs.extractors.imaging.common import SbExtractor
 from qa2docs.extractors.imaging.fluxcal import allfluxes, fluxcal
 from qa2docs.extractors.imaging.images import imaging, imaging_prep
 from qa2docs.extractors.imaging.readme import pi, readme
-from qa2docs.extractors.pyscript import read_text
+from qa2docs.extractors.script_text import read_text
 from qa2docs.models.facts import Fact
 
 #: The reader of each kind of file.
@@ -126,7 +126,7 @@ class ImagingExtractor(SbExtractor):
             raise ExtractionError(path, None, "not a scriptForImaging, scriptForFluxCalibration,"
                                   " allFluxes.txt, scriptForPI or README file")
         try:
-            text = read_text(path)
+            text = read_text(path, lambda line, msg: self.warn(path, line, msg))
         except OSError as err:
             raise ExtractionError(path, None, f"cannot read file: {err.strerror or err}") from err
         yield from HANDLERS[kind](self, path, text)

@@ -54,7 +54,14 @@ class Parser:
         return self.blocks[-1]
 
     def feed(self, lineno: int, raw: str, text: str) -> None:
-        """Read one message line; *raw* is the whole line, kept as evidence."""
+        """Read one message line; *raw* is the whole line, kept as evidence. A line with a
+        number Python cannot convert (thousands of digits) is skipped with a warning."""
+        try:
+            self._feed(lineno, raw, text)
+        except ValueError as err:
+            self.warn(lineno, f"line skipped: {str(err).split(';')[0]}")
+
+    def _feed(self, lineno: int, raw: str, text: str) -> None:
         if match := MS_NAME.search(text):
             self.blocks.append(Block(lineno, self.embedded, match["path"],
                                      call_selection=self.call))

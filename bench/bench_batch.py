@@ -17,8 +17,12 @@ process) while sampling the total RSS of the whole process tree every 0.2 s:
   HTML reports written);
 - the same again with nothing changed (every SB root skipped);
 - with ``--dask``: ``qa2docs batch TOP --html --dask tcp://...`` on a local 2-worker
-  ``distributed.LocalCluster`` (one thread per worker), after removing the reports and
-  batch state, so it redoes the same work; the workers' RSS is sampled too.
+  ``distributed.LocalCluster`` (one thread per worker), after removing the reports, batch
+  state and fact caches, so it redoes the same work; then a no-change re-run. The workers'
+  RSS is sampled and their CPU time added to the client's.
+
+``--tree DIR`` reuses a tree an earlier ``--keep DIR`` built (``--roots 50`` for a quick
+one). Every first run starts with the reports, batch state and fact caches removed.
 
 Beside them, the yardstick from the same run: ``cp -r`` of the whole tree (the I/O floor)
 and the load average before each command.
@@ -213,15 +217,27 @@ def run_dask(roots_dir: Path, repeat: int) -> None:
 
         workers = [w.pid for w in cluster.workers.values() if getattr(w, "pid", None)]
         workers = workers or [c.pid for c in psutil.Process().children(recursive=True)]
-        for i in range(repeat):
-            clear_reports(roots_dir)
-            clear_caches(roots_dir)
-            r = timed([sys.executable, "-m", "qa2docs", "batch", str(roots_dir), "--html",
-                       "--dask", cluster.scheduler_address], extra_pids=workers)
-            show(f"batch --dask (2 workers) #{i + 1}", r)
-        r = timed([sys.executable, "-m", "qa2docs", "batch", str(roots_dir), "--html",
-                   "--dask", cluster.scheduler_address], extra_pids=workers)
-        show("batch --dask, no change", r)
+        def workers_cpu() -> float:
+            total = 0.0
+            for pid in workers:
+                try:
+                    t = psutil.Process(pid).cpu_times()
+                    total += t.user + t.system
+                except psutil.Error:
+                    continue
+            return total
+
+        argv = [sys.executable, "-m", "qa2docs", "batch", str(roots_dir), "--html",
+                "--dask", cluster.scheduler_address]
+        for i in range(repeat + 1):
+            label = f"batch --dask (2 workers) #{i + 1}" if i < repeat else "  no-change re-run"
+            if i < repeat:
+                clear_reports(roots_dir)
+                clear_caches(roots_dir)
+            before = workers_cpu()
+            r = timed(argv, extra_pids=workers)
+            r["cpu"] += workers_cpu() - before  # the client's and the workers' CPU
+            show(label, r)
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from qa2docs.collect.factset import FactSet
+from qa2docs.criteria.fluxcompare import fixed_margins
 from qa2docs.discover.layout import SBLayout
 from qa2docs.models import Project
 from qa2docs.models.common import ASDM_UID_RE, short_id
@@ -22,7 +23,8 @@ def _figure(width: float = 6.4, height: float = 3.4):
     matplotlib.rcParams["svg.fonttype"] = "none"
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(width, height), layout="constrained")
+    fig = Figure(figsize=(width, height))
+    fixed_margins(fig, left=0.75, right=0.15, bottom=0.5, top=0.15)
     return fig, fig.add_subplot()
 
 

@@ -33,12 +33,13 @@ shown``.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import re
 from pathlib import Path
 from collections import deque
-from typing import Any, ClassVar, Generic, Iterator, TypeVar
+from typing import Any, Callable, ClassVar, Generic, Iterator, TypeVar
 
-from qa2docs.extractors.base import LogExtractor
+from qa2docs.extractors.base import ExtractionWarning, LogExtractor
 from qa2docs.extractors.fluxscale import (
     FLUXSCALE_STARTS,
     FluxscaleRuns,
@@ -53,6 +54,9 @@ TASKS_SHOWN = 100
 STEPS_SHOWN = 100
 _MAX_MESSAGE_CHARS = 2000
 _CALL_LOOKAHEAD = 40
+_INHERIT = -1
+"""The step of an item that a scan worker read before the first step post of its range:
+the step current at the end of the ranges before (step numbers are never negative)."""
 
 _CASA_VERSION = re.compile(
     r"^casa version\s*:?\s*(?:modular\s+|pipeline\s+)?(?P<v>\d+(?:\.\d+)+(?:-\d+)?)", re.I
@@ -109,6 +113,18 @@ class Bounded(Generic[T]):
         """What is kept, in order."""
         return self.head + list(self.tail)
 
+    def extend(self, later: Bounded[T]) -> list[T]:
+        """Add the sequence *later* kept as if its items were added one by one; the items
+        that went to the head."""
+        to_head = [item for item in later.head if self.add(item)]
+        self.total += later.total - len(later.head) - len(later.tail)
+        return to_head + [item for item in later.tail if self.add(item)]
+
+    def map(self, func: Callable[[T], T]) -> None:
+        """Replace each item kept by ``func(item)``."""
+        self.head = [func(item) for item in self.head]
+        self.tail = deque(map(func, self.tail), maxlen=self.tail.maxlen)
+
     def note(self, what: str) -> str | None:
         """``N <what>; first H and last T shown`` when some were left out, else None."""
         if self.total <= len(self.head) + len(self.tail):
@@ -134,6 +150,7 @@ class _LogState(LogReader):
         rb"(?:analysisUtils|aU) version",
     )
     priorities = (rb"WARN", rb"SEVERE")
+    mergeable = True
 
     def __init__(self, extractor: CasaLogExtractor, path: Path) -> None:
         super().__init__(lambda line, msg: extractor.warn(path, line, msg))
@@ -142,7 +159,8 @@ class _LogState(LogReader):
         self.file = path.name
         self.step: int | None = None
         self.version: tuple[str, LogLine] | None = None
-        self.other_versions: set[str] = set()
+        self.other_versions: dict[str, None] = {}
+        """The versions of earlier banners (a dict: in the order first added), at most 100."""
         self.au_version: tuple[str, LogLine] | None = None
         self.steps: Bounded[dict] = Bounded(STEPS_SHOWN)
         self.tasks: Bounded[tuple[dict, Hit]] = Bounded(TASKS_SHOWN)
@@ -152,6 +170,11 @@ class _LogState(LogReader):
         self.open_item: dict | None = None
         self.syscal: Bounded[LogLine] = Bounded(50)
         self.runs = FluxscaleRuns(self.warn)
+        self.in_worker = False
+        """A reader of a later range (:meth:`fresh`): reads no task calls, records its
+        fluxscale lines for :meth:`merge`."""
+        self.flux_lines: list[LogLine] = []
+        self.warned_from = 0
 
     def feed(self, hit: Hit, scanner: LogScanner) -> None:
         """Dispatch one marker line."""
@@ -161,8 +184,8 @@ class _LogState(LogReader):
         msg = line.message.strip()
         if m := _BEGIN_TASK.match(msg):
             self._task(m["name"], hit, line, scanner)
-            self.runs.feed(line)  # "Begin Task: fluxscale" also opens a fluxscale run
-        elif self.runs.feed(line):
+            self._fluxscale(line)  # "Begin Task: fluxscale" also opens a fluxscale run
+        elif self._fluxscale(line):
             pass
         elif m := _STEP.match(msg):
             self.step = int(m["n"])
@@ -170,12 +193,20 @@ class _LogState(LogReader):
                             "line": line.number})
         elif m := _CASA_VERSION.match(msg):
             if self.version is not None and len(self.other_versions) < 100:
-                self.other_versions.add(self.version[0])
+                self.other_versions[self.version[0]] = None
             self.version = (m["v"], line)  # the last banner wins
         elif m := _AU_VERSION.match(msg):
             self.au_version = (m["v"], line)
         elif _SYSCAL.match(msg):
             self.syscal.add(line)
+
+    def _fluxscale(self, line: LogLine) -> bool:
+        """Feed the fluxscale runs *line*; True if it was a fluxscale line."""
+        if self.runs.feed(line):
+            if self.in_worker:
+                self.flux_lines.append(line)
+            return True
+        return False
 
     def _message(self, line: LogLine) -> None:
         text = line.message.strip()
@@ -195,7 +226,7 @@ class _LogState(LogReader):
 
     def _task(self, name: str, hit: Hit, line: LogLine, scanner: LogScanner) -> None:
         task = {"name": name, "line": line.number, "step": self.step, "params": None}
-        if self.tasks.add((task, hit)):  # the last ones' calls are read in finish()
+        if self.tasks.add((task, hit)) and not self.in_worker:  # the last ones': finish()
             task["params"] = self._params(task, hit, scanner)
 
     def _params(self, task: dict, hit: Hit, scanner: LogScanner) -> dict[str, Any] | None:
@@ -211,10 +242,79 @@ class _LogState(LogReader):
                     call.append(cont.message.strip())
                 params = parse_task_call(" ".join(call))
                 if params is None:
-                    self.ex.warn(self.path, nxt.number,
-                                 f"unreadable or truncated call of task {name}")
+                    self.warn(nxt.number, f"unreadable or truncated call of task {name}")
                 return params
         return None
+
+    _PARTIAL = ("step", "version", "other_versions", "au_version", "steps", "tasks", "messages",
+                "counts", "last_message_line", "open_item", "syscal", "flux_lines")
+
+    def fresh(self) -> _LogState:
+        """A reader of a later range, in a scan worker (see :meth:`LogReader.fresh`)."""
+        new = type(self)(self.ex, self.path)
+        new.in_worker, new.step, new.warned_from = True, _INHERIT, len(self.ex.warnings)
+        return new
+
+    def partial(self) -> dict[str, Any]:
+        """What this range's reader collected, and the warnings it gave."""
+        state = {name: getattr(self, name) for name in self._PARTIAL}
+        return dict(state, warnings=self.ex.warnings[self.warned_from:])
+
+    def merge(self, partial: object, lines_before: int, scanner: LogScanner) -> None:
+        """Take a later range's :meth:`partial` as if its hits had been fed here: renumber
+        its lines, give its items read before its first step post the step current here,
+        read the calls of its tasks that join the first ones kept, and replay its
+        fluxscale lines (their warnings were given in the worker)."""
+        assert isinstance(partial, dict)
+        p = partial
+
+        def line_of(line: LogLine) -> LogLine:
+            return dataclasses.replace(line, number=line.number + lines_before)
+
+        def renumber(item: dict) -> dict:
+            item["line"] += lines_before
+            if item.get("step", 0) == _INHERIT:
+                item["step"] = self.step
+            return item
+
+        def task_of(task_hit: tuple[dict, Hit]) -> tuple[dict, Hit]:
+            task, hit = task_hit
+            return renumber(task), dataclasses.replace(hit, number=hit.number + lines_before)
+
+        p["steps"].map(renumber)
+        p["messages"].map(renumber)
+        p["tasks"].map(task_of)
+        p["syscal"].map(line_of)
+        self.steps.extend(p["steps"])
+        self.messages.extend(p["messages"])
+        self.syscal.extend(p["syscal"])
+        for priority, count in p["counts"].items():
+            self.counts[priority] = self.counts.get(priority, 0) + count
+        if p["last_message_line"] >= 0:
+            self.last_message_line = p["last_message_line"] + lines_before
+            self.open_item = p["open_item"]
+        if p["version"] is not None:
+            if self.version is not None and len(self.other_versions) < 100:
+                self.other_versions[self.version[0]] = None
+            for version in p["other_versions"]:
+                if len(self.other_versions) < 100:
+                    self.other_versions[version] = None
+            self.version = (p["version"][0], line_of(p["version"][1]))
+        if p["au_version"] is not None:
+            self.au_version = (p["au_version"][0], line_of(p["au_version"][1]))
+        if p["step"] != _INHERIT:
+            self.step = p["step"]
+        self.runs.replay([line_of(line) for line in p["flux_lines"]])
+        # the warnings in file order, as a scan in one process gives them
+        events: list[tuple[int, int, Any]] = [
+            (task["line"], 0, (task, hit)) for task, hit in self.tasks.extend(p["tasks"])]
+        events += [(w.line + lines_before, 1, w) for w in p["warnings"]]
+        for _, kind, what in sorted(events, key=lambda e: e[:2]):
+            if kind == 0:
+                what[0]["params"] = self._params(what[0], what[1], scanner)
+            else:
+                self.ex.warnings.append(ExtractionWarning(what.path, what.line + lines_before,
+                                                          what.message))
 
     def finish(self, scanner: LogScanner) -> None:
         """Read the calls of the last tasks kept, then warn about lines too long to scan."""
@@ -227,7 +327,7 @@ class _LogState(LogReader):
         ex, file, rank = self.ex.name, self.file, self.ex.rank
         if self.version:
             version, line = self.version
-            others = sorted(self.other_versions - {version})
+            others = sorted(set(self.other_versions) - {version})
             note = f"other CASA versions in this log: {', '.join(others)}" if others else None
             yield make_fact("casa_version", version, ex, file, line=line.number,
                             excerpt=line.message.strip(), rank=rank, note=note)

@@ -149,6 +149,15 @@ class FluxscaleRuns:
             return True
         return False
 
+    def replay(self, lines: list[LogLine]) -> None:
+        """Feed *lines* (fluxscale lines already fed elsewhere) without warning again."""
+        warn, self._warn = self._warn, lambda line, message: None
+        try:
+            for line in lines:
+                self.feed(line)
+        finally:
+            self._warn = warn
+
     def last_run(self) -> FluxscaleRun | None:
         """The last run that printed results (closing the current one)."""
         self._close()

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, ClassVar, Iterable, Iterator, Sequence
 
 from qa2docs.errors import ExtractionError
-from qa2docs.extractors.logscan_ranges import scan_records
+from qa2docs.extractors.logscan_ranges import map_ranges, scan_range, scan_records, worker_count
 
 if TYPE_CHECKING:
     from qa2docs.models.facts import Fact
@@ -246,6 +246,9 @@ class LogReader:
 
     message_starts: ClassVar[tuple[bytes, ...]] = ()
     priorities: ClassVar[tuple[bytes, ...]] = ()
+    mergeable: ClassVar[bool] = False
+    """True when the reader implements :meth:`fresh`, :meth:`partial` and :meth:`merge`, so
+    that a large log can be read in ranges by forked workers (see :func:`scan_log`)."""
 
     def __init__(self, warn: Callable[[int | None, str], None]) -> None:
         self.warn = warn
@@ -269,6 +272,87 @@ class LogReader:
         """The facts collected."""
         raise NotImplementedError
 
+    def fresh(self) -> LogReader:
+        """(mergeable readers) A reader for a later range of the log, in a scan worker: it
+        is fed that range's hits, numbered from 1 at the range's first line, which is never
+        a continuation line."""
+        raise NotImplementedError
+
+    def partial(self) -> object:
+        """(mergeable readers) What a :meth:`fresh` reader collected, picklable."""
+        raise NotImplementedError
+
+    def merge(self, partial: object, lines_before: int, scanner: LogScanner) -> None:
+        """(mergeable readers) Take a later range's :meth:`partial` as if its hits had been
+        fed here; *lines_before* is the number of lines before that range."""
+        raise NotImplementedError
+
+
+def _may_start_range(raw: bytes) -> bool:
+    """A range of a parallel read may not start on a continuation line (``origin+``)."""
+    return not parse_line(1, decode_line(raw)).is_continuation
+
+
+def _feed(hit: Hit, scanner: LogScanner, readers: Sequence[LogReader],
+          own: list[re.Pattern[bytes]] | None, failed: dict[int, Exception]) -> None:
+    """Give *hit* to each reader still going whose own markers match it (*own*: None when
+    there is only one reader)."""
+    for i, reader in enumerate(readers):
+        if i in failed or (own is not None and not own[i].search(hit.raw)):
+            continue
+        try:
+            reader.feed(hit, scanner)
+        except Exception as err:  # one reader's bug must not stop the others
+            failed[i] = err
+
+
+def _own_markers(readers: Sequence[LogReader], tabbed: bool) -> list[re.Pattern[bytes]] | None:
+    if len(readers) < 2:
+        return None
+    return [r.markers().tabbed if tabbed else r.markers().spaced for r in readers]
+
+
+def _scan_merged(scanner: LogScanner, markers: Markers, readers: Sequence[LogReader],
+                 failed: dict[int, Exception]) -> None:
+    """Read the log in ranges: this process feeds *readers* the first range; forked workers
+    feed :meth:`LogReader.fresh` readers the others and send back their partials, which are
+    merged here in file order."""
+    scanner.tab_separated = scanner.is_tab_separated()
+    regex = markers.tabbed if scanner.tab_separated else markers.spaced
+    own = _own_markers(readers, scanner.tab_separated)
+    fd = scanner._file.fileno()
+
+    def job(begin: int, end: int) -> tuple:
+        local = readers if begin == 0 else [r.fresh() for r in readers]
+        local_failed: dict[int, Exception] = failed if begin == 0 else {}
+        long_lines, lines, unterminated = [], 0, 0
+        for kind, rel, offset, stop, raw in scan_range(fd, begin, end, regex,
+                                                        scanner.chunk_size):
+            if kind == "hit":
+                _feed(Hit(rel, offset, stop, raw), scanner, local, own, local_failed)
+            elif kind == "long":
+                long_lines.append(rel)
+            else:
+                lines, unterminated = rel, offset
+        partials = None if begin == 0 else [
+            None if i in local_failed else r.partial() for i, r in enumerate(local)]
+        return partials, local_failed, long_lines, lines, unterminated
+
+    before = 0
+    with closing(map_ranges(scanner.path, fd, job, _may_start_range)) as results:
+        for partials, range_failed, long_lines, lines, unterminated in results:
+            for i, err in range_failed.items():
+                failed.setdefault(i, err)
+            scanner.long_lines += [before + n for n in long_lines]
+            for i, reader in enumerate(readers if partials is not None else ()):
+                if i not in failed:
+                    try:
+                        reader.merge(partials[i], before, scanner)
+                    except Exception as err:
+                        failed[i] = err
+            before += lines
+            scanner.total_lines = before + unterminated
+
 
 def scan_log(path: Path, readers: Sequence[LogReader]) -> dict[int, Exception]:
     """Read the log at *path* once, feeding every reader the lines it asked for.
@@ -280,20 +364,17 @@ def scan_log(path: Path, readers: Sequence[LogReader]) -> dict[int, Exception]:
     starts = tuple(dict.fromkeys(s for r in readers for s in r.message_starts))
     prios = tuple(dict.fromkeys(p for r in readers for p in r.priorities))
     failed: dict[int, Exception] = {}
+    markers = markers_of(starts, prios)
     with LogScanner(path) as scanner:
-        own = [r.markers() for r in readers]
-        for hit in scanner.hits(markers_of(starts, prios)):
-            for i, reader in enumerate(readers):
-                if i in failed:
-                    continue
-                if len(readers) > 1:
-                    regex = own[i].tabbed if scanner.tab_separated else own[i].spaced
-                    if not regex.search(hit.raw):
-                        continue
-                try:
-                    reader.feed(hit, scanner)
-                except Exception as err:  # one reader's bug must not stop the others
-                    failed[i] = err
+        size = os.fstat(scanner._file.fileno()).st_size
+        if all(r.mergeable for r in readers) and worker_count(size) > 1:
+            _scan_merged(scanner, markers, readers, failed)
+        else:
+            own: list[re.Pattern[bytes]] | None = None
+            for hit in scanner.hits(markers):
+                if own is None and len(readers) > 1:
+                    own = _own_markers(readers, scanner.tab_separated)
+                _feed(hit, scanner, readers, own, failed)
         for i, reader in enumerate(readers):
             if i not in failed:
                 try:

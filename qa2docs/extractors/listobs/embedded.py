@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from pathlib import Path
 from typing import Callable, Iterator
@@ -37,6 +38,7 @@ class SummaryReader(LogReader):
     so a log that appends thousands of sessions is not parsed thousands of times."""
 
     message_starts = (rb"MeasurementSet Name",)
+    mergeable = True
 
     def __init__(self, extractor: Extractor, path: Path,
                  facts_of: Callable[[Parser], Iterator[Fact]]) -> None:
@@ -54,6 +56,23 @@ class SummaryReader(LogReader):
             match = MS_NAME.search(prefixed["msg"])
             ms_path = match["path"] if match else ""
             self.starts.setdefault(ms_path, []).append((hit.offset, hit.number))
+
+    def fresh(self) -> SummaryReader:
+        """A reader of a later range (see :meth:`LogReader.fresh`)."""
+        new = copy.copy(self)
+        new.starts = {}
+        return new
+
+    def partial(self) -> dict[str, list[tuple[int, int]]]:
+        """Where the summaries of this range start."""
+        return self.starts
+
+    def merge(self, partial: object, lines_before: int, scanner: LogScanner) -> None:
+        """Add a later range's summary starts."""
+        assert isinstance(partial, dict)
+        for ms_path, starts in partial.items():
+            self.starts.setdefault(ms_path, []).extend(
+                (offset, number + lines_before) for offset, number in starts)
 
     def finish(self, scanner: LogScanner) -> None:
         """Read the summaries that decide the facts, in file order (see the class doc).

@@ -33,7 +33,6 @@ shown``.
 from __future__ import annotations
 
 import ast
-import dataclasses
 import re
 from pathlib import Path
 from collections import deque
@@ -184,7 +183,8 @@ class _LogState(LogReader):
         msg = line.message.strip()
         if m := _BEGIN_TASK.match(msg):
             self._task(m["name"], hit, line, scanner)
-            self._fluxscale(line)  # "Begin Task: fluxscale" also opens a fluxscale run
+            if "fluxscale" in msg:  # "Begin Task: fluxscale" also opens a fluxscale run
+                self._fluxscale(line)
         elif self._fluxscale(line):
             pass
         elif m := _STEP.match(msg):
@@ -269,7 +269,7 @@ class _LogState(LogReader):
         p = partial
 
         def line_of(line: LogLine) -> LogLine:
-            return dataclasses.replace(line, number=line.number + lines_before)
+            return line._replace(number=line.number + lines_before)
 
         def renumber(item: dict) -> dict:
             item["line"] += lines_before
@@ -279,7 +279,7 @@ class _LogState(LogReader):
 
         def task_of(task_hit: tuple[dict, Hit]) -> tuple[dict, Hit]:
             task, hit = task_hit
-            return renumber(task), dataclasses.replace(hit, number=hit.number + lines_before)
+            return renumber(task), hit._replace(number=hit.number + lines_before)
 
         p["steps"].map(renumber)
         p["messages"].map(renumber)

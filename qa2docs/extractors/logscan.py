@@ -17,6 +17,13 @@ Several extractors read the same casa log (``casalog`` for the session, ``listob
 summaries it printed). Each supplies a :class:`LogReader` that declares the message starts
 it wants, and :func:`scan_log` reads the file once with the union of them, handing each hit
 to the readers whose own markers match that line.
+
+A dense log (a real session log has a marker every few lines: 455 706 in 1 GiB of CASA 6
+sessions) costs more in the readers than in the scan. When every reader of a large log is
+:attr:`LogReader.mergeable`, the readers themselves run in the scan workers: each worker feeds
+fresh readers the hits of its range and sends back their partial results, which are merged
+into the first range's readers in file order (:func:`_scan_merged`); only what the readers
+keep (counts, first and last entries, the current step) crosses the pipe.
 """
 
 from __future__ import annotations
@@ -27,9 +34,10 @@ import re
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, ClassVar, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, ClassVar, Iterable, Iterator, NamedTuple, Sequence
 
 from qa2docs.errors import ExtractionError
+from qa2docs.extractors.logscan_lines import LogLine, decode_line, parse_line
 from qa2docs.extractors.logscan_ranges import map_ranges, scan_range, scan_records, worker_count
 
 if TYPE_CHECKING:
@@ -42,10 +50,9 @@ SNIFF_SIZE = 64 * 1024
 
 _TAB_LINE = re.compile(rb"^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?\t[A-Z]+\d?\t", re.M)
 _DATED_LINE = re.compile(rb"^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d", re.M)
-_SPACED = re.compile(
-    r"^(?P<date>\d{4}-\d\d-\d\d)[ T](?P<time>\d\d:\d\d:\d\d(?:\.\d+)?)\s+"
-    r"(?P<priority>[A-Z]+\d?)\s+(?P<rest>.*)$"
-)
+
+__all__ = ["Hit", "LogLine", "LogReader", "LogScanner", "Markers", "compile_markers",
+           "decode_line", "markers_of", "parse_line", "scan_log"]
 
 
 @dataclass(frozen=True)
@@ -86,56 +93,9 @@ def markers_of(message_starts: tuple[bytes, ...], priorities: tuple[bytes, ...] 
     return compile_markers(message_starts, priorities)
 
 
-@dataclass(frozen=True)
-class LogLine:
-    """One line of a CASA log, split into its fields when it has the log prefix."""
-
-    number: int
-    """1-based line number in the file."""
-    text: str
-    """The whole line, decoded, without its line ending."""
-    date: str | None = None
-    time: str | None = None
-    priority: str | None = None
-    origin: str | None = None
-    message: str = ""
-    """The message column (the whole text when the line has no log prefix)."""
-
-    @property
-    def is_continuation(self) -> bool:
-        """True for the ``origin+`` lines that continue the previous message."""
-        return bool(self.origin) and self.origin.endswith("+")
-
-
-def decode_line(raw: bytes) -> str:
-    """Decode one log line: UTF-8 if it is valid, else latin-1; no line ending."""
-    raw = raw.rstrip(b"\r\n")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("latin-1")
-
-
-def parse_line(number: int, text: str) -> LogLine:
-    """Split ``DATE TIME<TAB>PRIORITY<TAB>origin<TAB>message`` (or its space-copied form)."""
-    fields = text.split("\t", 3)
-    if len(fields) == 4 and _DATED_LINE.match(fields[0].encode("latin-1", "replace")):
-        date, _, time = fields[0].partition(" ")
-        return LogLine(number, text, date, time, fields[1].strip(), fields[2], fields[3])
-    m = _SPACED.match(text)
-    if not m:
-        return LogLine(number, text, message=text)
-    rest = m["rest"]
-    if "\t" in rest:  # logger copy: spaces up to the origin, a tab before the message
-        origin, _, message = rest.partition("\t")
-    else:
-        origin, _, message = rest.partition(" ")
-    return LogLine(number, text, m["date"], m["time"], m["priority"], origin.strip(), message)
-
-
-@dataclass(frozen=True)
-class Hit:
-    """A line that matched the markers: where it is and its raw bytes."""
+class Hit(NamedTuple):
+    """A line that matched the markers: where it is and its raw bytes (a named tuple, as
+    :class:`LogLine`)."""
 
     number: int
     offset: int

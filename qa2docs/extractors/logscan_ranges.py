@@ -30,7 +30,7 @@ from typing import Callable, Iterator, TypeVar
 
 from qa2docs.errors import ExtractionError
 
-PARALLEL_MIN_SIZE = 128 * 1024 * 1024
+PARALLEL_MIN_SIZE = 32 * 1024 * 1024
 """Files smaller than this are scanned in this process only."""
 MAX_WORKERS = 4
 

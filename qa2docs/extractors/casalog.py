@@ -66,6 +66,8 @@ _AU_VERSION = re.compile(
 _STEP = re.compile(r"^Step\s+(?P<n>\d+)\b\s*(?P<title>.*)$")
 _BEGIN_TASK = re.compile(r"^#+\s*Begin Task:\s*(?P<name>\w+)")
 _SYSCAL = re.compile(r"^In spw=\d+ found \d+ Tsys measurements with \d+ TIMEs")
+_FLUXSCALE_PREFIXES = ("Found ", "Flux density for ", "Fitted spectrum for ")
+"""The messages :meth:`FluxscaleRuns.feed` takes begin so, or mention ``fluxscale``."""
 
 
 def parse_task_call(text: str) -> dict[str, Any] | None:
@@ -184,8 +186,8 @@ class _LogState(LogReader):
         if m := _BEGIN_TASK.match(msg):
             self._task(m["name"], hit, line, scanner)
             if "fluxscale" in msg:  # "Begin Task: fluxscale" also opens a fluxscale run
-                self._fluxscale(line)
-        elif self._fluxscale(line):
+                self._fluxscale(line, msg)
+        elif self._fluxscale(line, msg):
             pass
         elif m := _STEP.match(msg):
             self.step = int(m["n"])
@@ -200,9 +202,11 @@ class _LogState(LogReader):
         elif _SYSCAL.match(msg):
             self.syscal.add(line)
 
-    def _fluxscale(self, line: LogLine) -> bool:
-        """Feed the fluxscale runs *line*; True if it was a fluxscale line."""
-        if self.runs.feed(line):
+    def _fluxscale(self, line: LogLine, msg: str) -> bool:
+        """Feed the fluxscale runs *line* (its message stripped: *msg*); True if it was a
+        fluxscale line. Lines that cannot be one (no ``fluxscale`` in them, none of the
+        result or field prefixes) skip the runs' regexes."""
+        if ("fluxscale" in msg or msg.startswith(_FLUXSCALE_PREFIXES)) and self.runs.feed(line):
             if self.in_worker:
                 self.flux_lines.append(line)
             return True

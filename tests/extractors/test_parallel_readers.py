@@ -120,3 +120,50 @@ def test_no_range_starts_on_a_continuation_line(tmp_path, monkeypatch):
     for begin, _ in ranges[1:]:
         assert data[begin - 1:begin] == b"\n"
         assert b"flagdata+" not in data[begin:data.index(b"\n", begin)]
+
+
+class Lines(logscan.LogReader):
+    """A mergeable reader keeping the numbers of its lines; *fail_at* raises there."""
+
+    message_starts = (rb"Step +\d",)
+    mergeable = True
+
+    def __init__(self, fail_at: int | None = None) -> None:
+        super().__init__(lambda line, message: None)
+        self.lines: list[int] = []
+        self.fail_at = fail_at
+
+    def feed(self, hit, scanner):
+        if hit.raw.endswith(b"block 50\n") and self.fail_at:
+            raise RuntimeError("bug in a worker")
+        self.lines.append(hit.number)
+
+    def fresh(self):
+        return Lines(self.fail_at)
+
+    def partial(self):
+        return self.lines
+
+    def merge(self, partial, lines_before, scanner):
+        self.lines += [n + lines_before for n in partial]
+
+
+def test_a_reader_failing_in_a_worker_fails_alone(tmp_path, monkeypatch):
+    path = tmp_path / "casa-20261124-000000.log"
+    odd_log(path, 60)
+    monkeypatch.setattr(logscan_ranges, "PARALLEL_MIN_SIZE", 32 * 1024)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
+    good, bad = Lines(), Lines(fail_at=50)
+    failed = logscan.scan_log(path, [good, bad])
+    assert list(failed) == [1] and "bug in a worker" in str(failed[1])
+    text = path.read_text().splitlines()
+    assert good.lines == [n for n, t in enumerate(text, 1) if "\tStep " in t]
+    assert len(good.lines) == 60
+
+
+def test_every_casalog_state_is_merged(tmp_path):
+    """A new attribute of the casalog reader's state must be merged too (add it to
+    ``_PARTIAL`` and ``merge``), or a large log read in ranges would lose it."""
+    state = casalog._LogState(casalog.CasaLogExtractor(), tmp_path / "casa-1.log")
+    not_state = {"warn", "ex", "path", "file", "runs", "in_worker", "warned_from"}
+    assert set(vars(state)) - not_state == set(casalog._LogState._PARTIAL)

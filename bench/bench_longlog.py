@@ -101,8 +101,9 @@ def write_named_log(eb: Path, spec: str) -> dict:
 
 
 def run(cmd: list[str], env: dict | None = None, stdout=subprocess.PIPE,
-        before=None) -> tuple[float, int, str]:
-    """Wall time (s), peak RSS (MB) and stdout of one run of *cmd*."""
+        before=None) -> tuple[float, float, int, str]:
+    """Wall time (s), CPU time (user + system, s, with the scan workers it waited for), peak
+    RSS (MB) and stdout of one run of *cmd*."""
     if before:
         before()
     t0 = time.perf_counter()
@@ -112,18 +113,20 @@ def run(cmd: list[str], env: dict | None = None, stdout=subprocess.PIPE,
     wall = time.perf_counter() - t0
     if status:
         raise SystemExit(f"{cmd} failed: {status}")
-    return wall, usage.ru_maxrss // 1024, out
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss // 1024, out
 
 
-def timed(cmd: list[str], repeat: int, **kw) -> tuple[float, float, int, int, str]:
-    """Best and worst wall time, least and most peak RSS and the last stdout of *cmd*."""
+def timed(cmd: list[str], repeat: int, **kw) -> tuple:
+    """Best and worst wall time, least and most CPU time, least and most peak RSS and the
+    last stdout of *cmd*."""
     run(cmd, **kw)  # warms the page cache (and, for "warm", writes the cache)
-    walls, rss, out = [], [], ""
+    walls, cpus, rss, out = [], [], [], ""
     for _ in range(repeat):
-        wall, mb, out = run(cmd, **kw)
+        wall, cpu, mb, out = run(cmd, **kw)
         walls.append(wall)
+        cpus.append(cpu)
         rss.append(mb)
-    return min(walls), max(walls), min(rss), max(rss), out
+    return min(walls), max(walls), min(cpus), max(cpus), min(rss), max(rss), out
 
 
 def summary(out: str) -> str:
@@ -175,12 +178,14 @@ def main() -> None:
     sb_root = args.sb_root or demo_root(args.tmp)
     for spec in args.logs.split(","):
         rows = bench_log(spec, args.tmp, args.repeat, sb_root)
-        grep_best, grep_worst = rows[0][1], rows[0][2]
-        print("| command | wall s | x grep | peak RSS MB | output |\n|---|---|---|---|---|")
-        for name, best, worst, rss0, rss1, out in rows:
+        grep = rows[0][1:5]
+        print("| command | wall s | x grep | CPU s | x grep | peak RSS MB | output |\n"
+              "|---|---|---|---|---|---|---|")
+        for name, best, worst, cpu0, cpu1, rss0, rss1, out in rows:
             text = summary(out) if out.startswith("{") else ""
-            print(f"| {name} | {best:.2f} – {worst:.2f} | {best / grep_best:.2f} – "
-                  f"{worst / grep_worst:.2f} | {rss0} – {rss1} | {text} |", flush=True)
+            print(f"| {name} | {best:.2f} – {worst:.2f} | {best / grep[0]:.2f} – "
+                  f"{worst / grep[1]:.2f} | {cpu0:.2f} – {cpu1:.2f} | {cpu0 / grep[2]:.2f} – "
+                  f"{cpu1 / grep[3]:.2f} | {rss0} – {rss1} | {text} |", flush=True)
         print(f"load after: {os.getloadavg()}\n", flush=True)
 
 

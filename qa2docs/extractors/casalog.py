@@ -41,10 +41,10 @@ from __future__ import annotations
 import ast
 import re
 from pathlib import Path
-from collections import deque
-from typing import Any, ClassVar, Generic, Iterator, TypeVar
+from typing import Any, ClassVar, Iterator
 
-from qa2docs.extractors.base import LogExtractor
+from qa2docs.extractors.base import ExtractionWarning, LogExtractor
+from qa2docs.extractors.bounded import Bounded
 from qa2docs.extractors.calscript.flagging import antennas_flagged_in_full
 from qa2docs.extractors.fluxscale import (
     FLUXSCALE_STARTS,
@@ -60,6 +60,9 @@ TASKS_SHOWN = 100
 STEPS_SHOWN = 100
 _MAX_MESSAGE_CHARS = 2000
 _CALL_LOOKAHEAD = 40
+_INHERIT = -1
+"""The step of an item that a scan worker read before the first step post of its range:
+the step current at the end of the ranges before (step numbers are never negative)."""
 
 _CASA_VERSION = re.compile(
     r"^casa version\s*:?\s*(?:modular\s+|pipeline\s+)?(?P<v>\d+(?:\.\d+)+(?:-\d+)?)", re.I
@@ -74,6 +77,8 @@ _AU_VERSION = re.compile(
 _STEP = re.compile(r"^Step\s+(?P<n>\d+)\b\s*(?P<title>.*)$")
 _BEGIN_TASK = re.compile(r"^#+\s*Begin Task:\s*(?P<name>\w+)")
 _SYSCAL = re.compile(r"^In spw=\d+ found \d+ Tsys measurements with \d+ TIMEs")
+_FLUXSCALE_PREFIXES = ("Found ", "Flux density for ", "Fitted spectrum for ")
+"""The messages :meth:`FluxscaleRuns.feed` takes begin so, or mention ``fluxscale``."""
 
 
 def parse_task_call(text: str) -> dict[str, Any] | None:
@@ -93,38 +98,6 @@ def parse_task_call(text: str) -> dict[str, Any] | None:
         except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
             params[kw.arg] = ast.unparse(kw.value)
     return params
-
-
-T = TypeVar("T")
-
-
-class Bounded(Generic[T]):
-    """The first and the last *shown* items of a sequence too long to keep, and its length."""
-
-    def __init__(self, shown: int) -> None:
-        self.head: list[T] = []
-        self.tail: deque[T] = deque(maxlen=shown)
-        self.shown = shown
-        self.total = 0
-
-    def add(self, item: T) -> bool:
-        """Keep *item* for now (at the head: for good); True if it went to the head."""
-        self.total += 1
-        if len(self.head) < self.shown:
-            self.head.append(item)
-            return True
-        self.tail.append(item)
-        return False
-
-    def items(self) -> list[T]:
-        """What is kept, in order."""
-        return self.head + list(self.tail)
-
-    def note(self, what: str) -> str | None:
-        """``N <what>; first H and last T shown`` when some were left out, else None."""
-        if self.total <= len(self.head) + len(self.tail):
-            return None
-        return f"{self.total} {what}; first {len(self.head)} and last {len(self.tail)} shown"
 
 
 def _span_fact(field: str, value: Any, lines: list[int], excerpt: str, extractor: str,
@@ -147,6 +120,7 @@ class _LogState(LogReader):
         rb"(?:analysisUtils|aU) version",
     )
     priorities = (rb"WARN", rb"SEVERE")
+    mergeable = True
 
     def __init__(self, extractor: CasaLogExtractor, path: Path) -> None:
         super().__init__(lambda line, msg: extractor.warn(path, line, msg))
@@ -155,7 +129,8 @@ class _LogState(LogReader):
         self.file = path.name
         self.step: int | None = None
         self.version: tuple[str, LogLine] | None = None
-        self.other_versions: set[str] = set()
+        self.other_versions: dict[str, None] = {}
+        """The versions of earlier banners (a dict: in the order first added), at most 100."""
         self.au_version: tuple[str, LogLine] | None = None
         self.other_version: tuple[str, LogLine] | None = None
         self.flagged: list[dict] = []
@@ -167,6 +142,11 @@ class _LogState(LogReader):
         self.open_item: dict | None = None
         self.syscal: Bounded[LogLine] = Bounded(50)
         self.runs = FluxscaleRuns(self.warn)
+        self.in_worker = False
+        """A reader of a later range (:meth:`fresh`): reads no task calls, records its
+        fluxscale lines for :meth:`merge`."""
+        self.flux_lines: list[LogLine] = []
+        self.warned_from = 0
 
     def feed(self, hit: Hit, scanner: LogScanner) -> None:
         """Dispatch one marker line."""
@@ -176,8 +156,9 @@ class _LogState(LogReader):
         msg = line.message.strip()
         if m := _BEGIN_TASK.match(msg):
             self._task(m["name"], hit, line, scanner)
-            self.runs.feed(line)  # "Begin Task: fluxscale" also opens a fluxscale run
-        elif self.runs.feed(line):
+            if "fluxscale" in msg:  # "Begin Task: fluxscale" also opens a fluxscale run
+                self._fluxscale(line, msg)
+        elif self._fluxscale(line, msg):
             pass
         elif m := _STEP.match(msg):
             self.step = int(m["n"])
@@ -185,7 +166,7 @@ class _LogState(LogReader):
                             "line": line.number})
         elif m := _CASA_VERSION.match(msg):
             if self.version is not None and len(self.other_versions) < 100:
-                self.other_versions.add(self.version[0])
+                self.other_versions[self.version[0]] = None
             self.version = (m["v"], line)  # the last banner wins
         elif m := _OTHER_VERSION.match(msg):
             self.other_version = (m["v"] or m["w"], line)
@@ -193,6 +174,16 @@ class _LogState(LogReader):
             self.au_version = (m["v"], line)
         elif _SYSCAL.match(msg):
             self.syscal.add(line)
+
+    def _fluxscale(self, line: LogLine, msg: str) -> bool:
+        """Feed the fluxscale runs *line* (its message stripped: *msg*); True if it was a
+        fluxscale line. Lines that cannot be one (no ``fluxscale`` in them, none of the
+        result or field prefixes) skip the runs' regexes."""
+        if ("fluxscale" in msg or msg.startswith(_FLUXSCALE_PREFIXES)) and self.runs.feed(line):
+            if self.in_worker:
+                self.flux_lines.append(line)
+            return True
+        return False
 
     def _message(self, line: LogLine) -> None:
         text = line.message.strip()
@@ -216,7 +207,7 @@ class _LogState(LogReader):
 
     def _task(self, name: str, hit: Hit, line: LogLine, scanner: LogScanner) -> None:
         task = {"name": name, "line": line.number, "step": self.step, "params": None}
-        if self.tasks.add((task, hit)):  # the last ones' calls are read in finish()
+        if self.tasks.add((task, hit)) and not self.in_worker:  # the last ones': finish()
             task["params"] = self._params(task, hit, scanner)
         if name == "flagdata":  # every one: an antenna flagged in full counts
             params = task["params"] or self._params(task, hit, scanner) or {}
@@ -238,10 +229,85 @@ class _LogState(LogReader):
                     call.append(cont.message.strip())
                 params = parse_task_call(" ".join(call))
                 if params is None:
-                    self.ex.warn(self.path, nxt.number,
-                                 f"unreadable or truncated call of task {name}")
+                    self.warn(nxt.number, f"unreadable or truncated call of task {name}")
                 return params
         return None
+
+    _PARTIAL = ("step", "version", "other_versions", "au_version", "other_version", "flagged",
+                "steps", "tasks", "messages", "counts", "last_message_line", "open_item",
+                "syscal", "flux_lines")
+
+    def fresh(self) -> _LogState:
+        """A reader of a later range, in a scan worker (see :meth:`LogReader.fresh`)."""
+        new = type(self)(self.ex, self.path)
+        new.in_worker, new.step, new.warned_from = True, _INHERIT, len(self.ex.warnings)
+        return new
+
+    def partial(self) -> dict[str, Any]:
+        """What this range's reader collected, and the warnings it gave."""
+        state = {name: getattr(self, name) for name in self._PARTIAL}
+        return dict(state, warnings=self.ex.warnings[self.warned_from:])
+
+    def merge(self, partial: object, lines_before: int, scanner: LogScanner) -> None:
+        """Take a later range's :meth:`partial` as if its hits had been fed here: renumber
+        its lines, give its items read before its first step post the step current here,
+        read the calls of its tasks that join the first ones kept, and replay its
+        fluxscale lines (their warnings were given in the worker)."""
+        assert isinstance(partial, dict)
+        p = partial
+
+        def line_of(line: LogLine) -> LogLine:
+            return line._replace(number=line.number + lines_before)
+
+        def renumber(item: dict) -> dict:
+            item["line"] += lines_before
+            if item.get("step", 0) == _INHERIT:
+                item["step"] = self.step
+            return item
+
+        def task_of(task_hit: tuple[dict, Hit]) -> tuple[dict, Hit]:
+            task, hit = task_hit
+            return renumber(task), hit._replace(number=hit.number + lines_before)
+
+        p["steps"].map(renumber)
+        p["messages"].map(renumber)
+        p["tasks"].map(task_of)
+        p["syscal"].map(line_of)
+        self.steps.extend(p["steps"])
+        self.messages.extend(p["messages"])
+        self.syscal.extend(p["syscal"])
+        for priority, count in p["counts"].items():
+            self.counts[priority] = self.counts.get(priority, 0) + count
+        if p["last_message_line"] >= 0:
+            self.last_message_line = p["last_message_line"] + lines_before
+            self.open_item = p["open_item"]
+        if p["version"] is not None:
+            if self.version is not None and len(self.other_versions) < 100:
+                self.other_versions[self.version[0]] = None
+            for version in p["other_versions"]:
+                if len(self.other_versions) < 100:
+                    self.other_versions[version] = None
+            self.version = (p["version"][0], line_of(p["version"][1]))
+        if p["au_version"] is not None:
+            self.au_version = (p["au_version"][0], line_of(p["au_version"][1]))
+        if p["other_version"] is not None:
+            self.other_version = (p["other_version"][0], line_of(p["other_version"][1]))
+        for flagged in p["flagged"]:
+            if len(self.flagged) < TASKS_SHOWN:
+                self.flagged.append(dict(flagged, line=flagged["line"] + lines_before))
+        if p["step"] != _INHERIT:
+            self.step = p["step"]
+        self.runs.replay([line_of(line) for line in p["flux_lines"]])
+        # the warnings in file order, as a scan in one process gives them
+        events: list[tuple[int, int, Any]] = [
+            (task["line"], 0, (task, hit)) for task, hit in self.tasks.extend(p["tasks"])]
+        events += [(w.line + lines_before, 1, w) for w in p["warnings"]]
+        for _, kind, what in sorted(events, key=lambda e: e[:2]):
+            if kind == 0:
+                what[0]["params"] = self._params(what[0], what[1], scanner)
+            else:
+                self.ex.warnings.append(ExtractionWarning(what.path, what.line + lines_before,
+                                                          what.message))
 
     def finish(self, scanner: LogScanner) -> None:
         """Read the calls of the last tasks kept, then warn about lines too long to scan."""
@@ -254,7 +320,7 @@ class _LogState(LogReader):
         ex, file, rank = self.ex.name, self.file, self.ex.rank
         if self.version:
             version, line = self.version
-            others = sorted(self.other_versions - {version})
+            others = sorted(set(self.other_versions) - {version})
             note = f"other CASA versions in this log: {', '.join(others)}" if others else None
             yield make_fact("casa_version", version, ex, file, line=line.number,
                             excerpt=line.message.strip(), rank=rank, note=note)

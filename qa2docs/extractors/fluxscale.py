@@ -127,16 +127,18 @@ class FluxscaleRuns:
         """Take one log line; return True if it was a fluxscale line."""
         msg = line.message.strip()
         run = self.current
-        if _BEGIN.search(msg):
+        if "fluxscale" in msg and _BEGIN.search(msg):
             if run is None or run.has_results or run.reference or run.transfer:
                 self._new_run(line.number)
             return True
-        if m := _FOUND.match(msg):
+        if msg.startswith("Found ") and (m := _FOUND.match(msg)):
             names = m["names"].split()
             if run is None or run.has_results or (m["kind"] == "reference" and run.transfer):
                 run = self._new_run(line.number)
             setattr(run, m["kind"], (names, line))
             return True
+        if not msg.startswith(_RESULT_PREFIXES):
+            return False
         for prefix, regex, value_of, kind in _RESULT_LINES:
             if not msg.startswith(prefix):
                 continue
@@ -150,6 +152,15 @@ class FluxscaleRuns:
                 getattr(run, kind).append((value_of(m), line))
             return True
         return False
+
+    def replay(self, lines: list[LogLine]) -> None:
+        """Feed *lines* (fluxscale lines already fed elsewhere) without warning again."""
+        warn, self._warn = self._warn, lambda line, message: None
+        try:
+            for line in lines:
+                self.feed(line)
+        finally:
+            self._warn = warn
 
     def last_run(self) -> FluxscaleRun | None:
         """The last run that printed results (closing the current one)."""
@@ -177,6 +188,7 @@ _RESULT_LINES = (
     ("Flux density for ", _FLUX, _flux_value, "fluxes"),
     ("Fitted spectrum for ", _FIT, _fit_value, "fits"),
 )
+_RESULT_PREFIXES = tuple(prefix for prefix, *_ in _RESULT_LINES)
 
 
 def fluxscale_facts(run: FluxscaleRun, extractor: str, file: str, rank: int,

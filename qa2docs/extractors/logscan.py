@@ -17,6 +17,13 @@ Several extractors read the same casa log (``casalog`` for the session, ``listob
 summaries it printed). Each supplies a :class:`LogReader` that declares the message starts
 it wants, and :func:`scan_log` reads the file once with the union of them, handing each hit
 to the readers whose own markers match that line.
+
+A dense log (a real session log has a marker every few lines: 455 706 in 1 GiB of CASA 6
+sessions) costs more in the readers than in the scan. When every reader of a large log is
+:attr:`LogReader.mergeable`, the readers themselves run in the scan workers: each worker feeds
+fresh readers the hits of its range and sends back their partial results, which are merged
+into the first range's readers in file order (:func:`_scan_merged`); only what the readers
+keep (counts, first and last entries, the current step) crosses the pipe.
 """
 
 from __future__ import annotations
@@ -27,10 +34,11 @@ import re
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, ClassVar, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, ClassVar, Iterable, Iterator, NamedTuple, Sequence
 
 from qa2docs.errors import ExtractionError
-from qa2docs.extractors.logscan_ranges import scan_records
+from qa2docs.extractors.logscan_lines import LogLine, decode_line, parse_line
+from qa2docs.extractors.logscan_ranges import map_ranges, scan_range, scan_records, worker_count
 
 if TYPE_CHECKING:
     from qa2docs.models.facts import Fact
@@ -42,10 +50,9 @@ SNIFF_SIZE = 64 * 1024
 
 _TAB_LINE = re.compile(rb"^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?\t[A-Z]+\d?\t", re.M)
 _DATED_LINE = re.compile(rb"^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d", re.M)
-_SPACED = re.compile(
-    r"^(?P<date>\d{4}-\d\d-\d\d)[ T](?P<time>\d\d:\d\d:\d\d(?:\.\d+)?)\s+"
-    r"(?P<priority>[A-Z]+\d?)\s+(?P<rest>.*)$"
-)
+
+__all__ = ["Hit", "LogLine", "LogReader", "LogScanner", "Markers", "compile_markers",
+           "decode_line", "markers_of", "parse_line", "scan_log"]
 
 
 @dataclass(frozen=True)
@@ -86,56 +93,9 @@ def markers_of(message_starts: tuple[bytes, ...], priorities: tuple[bytes, ...] 
     return compile_markers(message_starts, priorities)
 
 
-@dataclass(frozen=True)
-class LogLine:
-    """One line of a CASA log, split into its fields when it has the log prefix."""
-
-    number: int
-    """1-based line number in the file."""
-    text: str
-    """The whole line, decoded, without its line ending."""
-    date: str | None = None
-    time: str | None = None
-    priority: str | None = None
-    origin: str | None = None
-    message: str = ""
-    """The message column (the whole text when the line has no log prefix)."""
-
-    @property
-    def is_continuation(self) -> bool:
-        """True for the ``origin+`` lines that continue the previous message."""
-        return bool(self.origin) and self.origin.endswith("+")
-
-
-def decode_line(raw: bytes) -> str:
-    """Decode one log line: UTF-8 if it is valid, else latin-1; no line ending."""
-    raw = raw.rstrip(b"\r\n")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("latin-1")
-
-
-def parse_line(number: int, text: str) -> LogLine:
-    """Split ``DATE TIME<TAB>PRIORITY<TAB>origin<TAB>message`` (or its space-copied form)."""
-    fields = text.split("\t", 3)
-    if len(fields) == 4 and _DATED_LINE.match(fields[0].encode("latin-1", "replace")):
-        date, _, time = fields[0].partition(" ")
-        return LogLine(number, text, date, time, fields[1].strip(), fields[2], fields[3])
-    m = _SPACED.match(text)
-    if not m:
-        return LogLine(number, text, message=text)
-    rest = m["rest"]
-    if "\t" in rest:  # logger copy: spaces up to the origin, a tab before the message
-        origin, _, message = rest.partition("\t")
-    else:
-        origin, _, message = rest.partition(" ")
-    return LogLine(number, text, m["date"], m["time"], m["priority"], origin.strip(), message)
-
-
-@dataclass(frozen=True)
-class Hit:
-    """A line that matched the markers: where it is and its raw bytes."""
+class Hit(NamedTuple):
+    """A line that matched the markers: where it is and its raw bytes (a named tuple, as
+    :class:`LogLine`)."""
 
     number: int
     offset: int
@@ -246,6 +206,9 @@ class LogReader:
 
     message_starts: ClassVar[tuple[bytes, ...]] = ()
     priorities: ClassVar[tuple[bytes, ...]] = ()
+    mergeable: ClassVar[bool] = False
+    """True when the reader implements :meth:`fresh`, :meth:`partial` and :meth:`merge`, so
+    that a large log can be read in ranges by forked workers (see :func:`scan_log`)."""
 
     def __init__(self, warn: Callable[[int | None, str], None]) -> None:
         self.warn = warn
@@ -268,6 +231,87 @@ class LogReader:
     def facts(self) -> Iterator[Fact]:
         """The facts collected."""
         raise NotImplementedError
+
+    def fresh(self) -> LogReader:
+        """(mergeable readers) A reader for a later range of the log, in a scan worker: it
+        is fed that range's hits, numbered from 1 at the range's first line, which is never
+        a continuation line."""
+        raise NotImplementedError
+
+    def partial(self) -> object:
+        """(mergeable readers) What a :meth:`fresh` reader collected, picklable."""
+        raise NotImplementedError
+
+    def merge(self, partial: object, lines_before: int, scanner: LogScanner) -> None:
+        """(mergeable readers) Take a later range's :meth:`partial` as if its hits had been
+        fed here; *lines_before* is the number of lines before that range."""
+        raise NotImplementedError
+
+
+def _may_start_range(raw: bytes) -> bool:
+    """A range of a parallel read may not start on a continuation line (``origin+``)."""
+    return not parse_line(1, decode_line(raw)).is_continuation
+
+
+def _feed(hit: Hit, scanner: LogScanner, readers: Sequence[LogReader],
+          own: list[re.Pattern[bytes]] | None, failed: dict[int, Exception]) -> None:
+    """Give *hit* to each reader still going whose own markers match it (*own*: None when
+    there is only one reader)."""
+    for i, reader in enumerate(readers):
+        if i in failed or (own is not None and not own[i].search(hit.raw)):
+            continue
+        try:
+            reader.feed(hit, scanner)
+        except Exception as err:  # one reader's bug must not stop the others
+            failed[i] = err
+
+
+def _own_markers(readers: Sequence[LogReader], tabbed: bool) -> list[re.Pattern[bytes]] | None:
+    if len(readers) < 2:
+        return None
+    return [r.markers().tabbed if tabbed else r.markers().spaced for r in readers]
+
+
+def _scan_merged(scanner: LogScanner, markers: Markers, readers: Sequence[LogReader],
+                 failed: dict[int, Exception]) -> None:
+    """Read the log in ranges: this process feeds *readers* the first range; forked workers
+    feed :meth:`LogReader.fresh` readers the others and send back their partials, which are
+    merged here in file order."""
+    scanner.tab_separated = scanner.is_tab_separated()
+    regex = markers.tabbed if scanner.tab_separated else markers.spaced
+    own = _own_markers(readers, scanner.tab_separated)
+    fd = scanner._file.fileno()
+
+    def job(begin: int, end: int) -> tuple:
+        local = readers if begin == 0 else [r.fresh() for r in readers]
+        local_failed: dict[int, Exception] = failed if begin == 0 else {}
+        long_lines, lines, unterminated = [], 0, 0
+        for kind, rel, offset, stop, raw in scan_range(fd, begin, end, regex,
+                                                        scanner.chunk_size):
+            if kind == "hit":
+                _feed(Hit(rel, offset, stop, raw), scanner, local, own, local_failed)
+            elif kind == "long":
+                long_lines.append(rel)
+            else:
+                lines, unterminated = rel, offset
+        partials = None if begin == 0 else [
+            None if i in local_failed else r.partial() for i, r in enumerate(local)]
+        return partials, local_failed, long_lines, lines, unterminated
+
+    before = 0
+    with closing(map_ranges(scanner.path, fd, job, _may_start_range)) as results:
+        for partials, range_failed, long_lines, lines, unterminated in results:
+            for i, err in range_failed.items():
+                failed.setdefault(i, err)
+            scanner.long_lines += [before + n for n in long_lines]
+            for i, reader in enumerate(readers if partials is not None else ()):
+                if i not in failed:
+                    try:
+                        reader.merge(partials[i], before, scanner)
+                    except Exception as err:
+                        failed[i] = err
+            before += lines
+            scanner.total_lines = before + unterminated
 
 
 def log_problem(path: Path) -> str | None:
@@ -296,20 +340,17 @@ def scan_log(path: Path, readers: Sequence[LogReader]) -> dict[int, Exception]:
     starts = tuple(dict.fromkeys(s for r in readers for s in r.message_starts))
     prios = tuple(dict.fromkeys(p for r in readers for p in r.priorities))
     failed: dict[int, Exception] = {}
+    markers = markers_of(starts, prios)
     with LogScanner(path) as scanner:
-        own = [r.markers() for r in readers]
-        for hit in scanner.hits(markers_of(starts, prios)):
-            for i, reader in enumerate(readers):
-                if i in failed:
-                    continue
-                if len(readers) > 1:
-                    regex = own[i].tabbed if scanner.tab_separated else own[i].spaced
-                    if not regex.search(hit.raw):
-                        continue
-                try:
-                    reader.feed(hit, scanner)
-                except Exception as err:  # one reader's bug must not stop the others
-                    failed[i] = err
+        size = os.fstat(scanner._file.fileno()).st_size
+        if all(r.mergeable for r in readers) and worker_count(size) > 1:
+            _scan_merged(scanner, markers, readers, failed)
+        else:
+            own: list[re.Pattern[bytes]] | None = None
+            for hit in scanner.hits(markers):
+                if own is None and len(readers) > 1:
+                    own = _own_markers(readers, scanner.tab_separated)
+                _feed(hit, scanner, readers, own, failed)
         for i, reader in enumerate(readers):
             if i not in failed:
                 try:

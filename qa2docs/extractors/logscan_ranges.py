@@ -26,16 +26,19 @@ import sys
 import threading
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator, TypeVar
 
 from qa2docs.errors import ExtractionError
 
-PARALLEL_MIN_SIZE = 128 * 1024 * 1024
+PARALLEL_MIN_SIZE = 32 * 1024 * 1024
 """Files smaller than this are scanned in this process only."""
 MAX_WORKERS = 4
 
 Record = tuple[str, int, int, int, bytes]
-"""``(kind, line, offset, end, raw)``: see :func:`_scan_range`."""
+"""``(kind, line, offset, end, raw)``: see :func:`scan_range`."""
+R = TypeVar("R")
+MAX_BOUNDARY_SHIFT = 100_000
+"""Lines a range start may move forward to reach a line that may start a range."""
 
 
 def worker_count(size: int) -> int:
@@ -51,24 +54,80 @@ def worker_count(size: int) -> int:
 
 def scan_records(path: Path, fd: int, regex: re.Pattern[bytes],
                  chunk_size: int) -> Iterator[Record]:
-    """The records of :func:`_scan_range` for each range of the file open as *fd*, range by
+    """The records of :func:`scan_range` for each range of the file open as *fd*, range by
     range in file order; line numbers count from 1 in each range, whose ``"end"`` record gives
     its number of lines. Close the iterator to stop the workers early.
     """
-    size = os.fstat(fd).st_size
-    starts = [_line_start(fd, size * k // n) for n in [worker_count(size)] for k in range(n)]
-    ranges = list(zip(starts, starts[1:] + [size]))
-    workers = [_start_worker(path, a, b, regex, chunk_size) for a, b in ranges[1:]]
+    ranges = split_ranges(fd)
+    workers = [_fork(_work, path, a, b, regex, chunk_size) for a, b in ranges[1:]]
     try:
-        yield from _scan_range(fd, *ranges[0], regex, chunk_size)
+        yield from scan_range(fd, *ranges[0], regex, chunk_size)
         for _, conn in workers:
             yield from _receive(conn, path)
     finally:
-        for proc, conn in workers:
-            conn.close()
-            if proc.is_alive():
-                proc.kill()
-            proc.join()
+        _stop(workers)
+
+
+def split_ranges(fd: int, may_start: Callable[[bytes], bool] | None = None
+                 ) -> list[tuple[int, int]]:
+    """The byte ranges ``[begin, end)`` the file open as *fd* is scanned in, one per process
+    (:func:`worker_count`), cut at line starts; with *may_start*, each range after the first
+    begins at a line for which ``may_start(raw line)`` is true (up to
+    :data:`MAX_BOUNDARY_SHIFT` lines on, else the range is joined to the one before)."""
+    size = os.fstat(fd).st_size
+    n = worker_count(size)
+    starts = [0]
+    for k in range(1, n):
+        pos = _line_start(fd, size * k // n)
+        if may_start is not None:
+            pos = _good_start(fd, pos, size, may_start)
+        if starts[-1] < pos < size:
+            starts.append(pos)
+    return list(zip(starts, starts[1:] + [size]))
+
+
+def _good_start(fd: int, pos: int, size: int, may_start: Callable[[bytes], bool]) -> int:
+    """The first line start at or after *pos* where *may_start* holds (*size* if none near)."""
+    for _ in range(MAX_BOUNDARY_SHIFT):
+        if pos >= size:
+            return size
+        line = os.pread(fd, 65536, pos).split(b"\n", 1)[0]
+        if may_start(line):
+            return pos
+        pos = _line_start(fd, pos + 1)
+    return size
+
+
+def map_ranges(path: Path, fd: int, job: Callable[[int, int], R],
+               may_start: Callable[[bytes], bool] | None = None) -> Iterator[R]:
+    """``job(begin, end)`` for each range of :func:`split_ranges`, in file order: the first
+    range in this process, the others in forked workers that send back the (picklable)
+    result. Close the iterator to stop the workers early."""
+    ranges = split_ranges(fd, may_start)
+    workers = [_fork(_run_job, job, begin, end) for begin, end in ranges[1:]]
+    try:
+        yield job(*ranges[0])
+        for _, conn in workers:
+            try:
+                kind, result = conn.recv()
+            except EOFError:
+                raise ExtractionError(path, None, "a log scan worker stopped early") from None
+            if kind == "error":
+                raise ExtractionError(path, None, f"log scan worker: {result}")
+            yield result
+    finally:
+        _stop(workers)
+
+
+def _run_job(job: Callable[[int, int], object], begin: int, end: int,
+             conn: Connection) -> None:
+    """Worker process of :func:`map_ranges`."""
+    try:
+        conn.send(("ok", job(begin, end)))
+    except Exception as err:  # noqa: BLE001 - reported by the parent as one line
+        conn.send(("error", str(err) or repr(err)))
+    finally:
+        conn.close()
 
 
 def _line_start(fd: int, pos: int) -> int:
@@ -85,7 +144,7 @@ def _line_start(fd: int, pos: int) -> int:
         pos += len(data)
 
 
-def _scan_range(fd: int, begin: int, stop_at: int, regex: re.Pattern[bytes],
+def scan_range(fd: int, begin: int, stop_at: int, regex: re.Pattern[bytes],
                 chunk_size: int) -> Iterator[Record]:
     """Scan bytes [begin, stop_at) of *fd*, which start at a line start.
 
@@ -141,15 +200,26 @@ def _scan_range(fd: int, begin: int, stop_at: int, regex: re.Pattern[bytes],
     yield ("end", line - 1, unterminated, 0, b"")
 
 
-def _start_worker(path: Path, begin: int, stop_at: int, regex: re.Pattern[bytes],
-                  chunk_size: int) -> tuple[multiprocessing.process.BaseProcess, Connection]:
+Worker = tuple[multiprocessing.process.BaseProcess, Connection]
+
+
+def _fork(target: Callable[..., None], *args: object) -> Worker:
+    """A forked process running ``target(*args, sender)``; it and the receiving end."""
     ctx = multiprocessing.get_context("fork")
     receiver, sender = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_work, args=(path, begin, stop_at, regex, chunk_size, sender),
-                       daemon=True)
+    proc = ctx.Process(target=target, args=(*args, sender), daemon=True)
     proc.start()
     sender.close()
     return proc, receiver
+
+
+def _stop(workers: list[Worker]) -> None:
+    """Close the pipes of *workers*, kill those still running and reap them all."""
+    for proc, conn in workers:
+        conn.close()
+        if proc.is_alive():
+            proc.kill()
+        proc.join()
 
 
 def _work(path: Path, begin: int, stop_at: int, regex: re.Pattern[bytes], chunk_size: int,
@@ -158,7 +228,7 @@ def _work(path: Path, begin: int, stop_at: int, regex: re.Pattern[bytes], chunk_
     batch: list[Record] = []
     try:
         with open(path, "rb", buffering=0) as f:
-            for record in _scan_range(f.fileno(), begin, stop_at, regex, chunk_size):
+            for record in scan_range(f.fileno(), begin, stop_at, regex, chunk_size):
                 batch.append(record)
                 if len(batch) >= 256 or record[0] == "end":
                     conn.send(batch)

@@ -253,13 +253,13 @@ def test_parallel_ranges_give_the_same_hits(tmp_path, monkeypatch):
     # 4 CPUs, also on a 1-CPU machine: the ranges after the first go to forked workers.
     monkeypatch.setattr(logscan_ranges.os, "sched_getaffinity", lambda pid: {0, 1, 2, 3})
     started = []
-    real_start = logscan_ranges._start_worker
+    real_fork = logscan_ranges._fork
 
-    def start_worker(*args):
-        started.append(args[1:3])
-        return real_start(*args)
+    def fork(target, *args):
+        started.append(target.__name__)
+        return real_fork(target, *args)
 
-    monkeypatch.setattr(logscan_ranges, "_start_worker", start_worker)
+    monkeypatch.setattr(logscan_ranges, "_fork", fork)
     with logscan.LogScanner(path) as scanner:
         parallel = [(h.number, h.offset, h.raw) for h in scanner.hits(markers)]
         assert scanner.total_lines == total == expected[-1][0]

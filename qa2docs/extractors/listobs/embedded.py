@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from pathlib import Path
 from typing import Callable, Iterator
@@ -38,6 +39,7 @@ class SummaryReader(LogReader):
     so a log that appends thousands of sessions is not parsed thousands of times."""
 
     message_starts = (rb"MeasurementSet Name", rb"listobs\s*\(")
+    mergeable = True
 
     def __init__(self, extractor: Extractor, path: Path,
                  facts_of: Callable[[Parser], Iterator[Fact]]) -> None:
@@ -60,6 +62,26 @@ class SummaryReader(LogReader):
             match = MS_NAME.search(prefixed["msg"])
             ms_path = match["path"] if match else ""
             self.starts.setdefault(ms_path, []).append((hit.offset, hit.number))
+
+    def fresh(self) -> SummaryReader:
+        """A reader of a later range (see :meth:`LogReader.fresh`)."""
+        new = copy.copy(self)
+        new.starts = {}
+        new.calls = []
+        return new
+
+    def partial(self) -> tuple[dict[str, list[tuple[int, int]]], list[tuple[int, str]]]:
+        """Where the summaries of this range start, and its echoed ``listobs(...)`` calls."""
+        return self.starts, self.calls
+
+    def merge(self, partial: object, lines_before: int, scanner: LogScanner) -> None:
+        """Add a later range's summary starts and calls."""
+        assert isinstance(partial, tuple)
+        starts_of, calls = partial
+        for ms_path, starts in starts_of.items():
+            self.starts.setdefault(ms_path, []).extend(
+                (offset, number + lines_before) for offset, number in starts)
+        self.calls.extend((number + lines_before, selection) for number, selection in calls)
 
     def finish(self, scanner: LogScanner) -> None:
         """Read the summaries that decide the facts, in file order (see the class doc).

@@ -168,12 +168,18 @@ class LogScanner:
 
     def lines_after(self, hit: Hit, count: int, max_bytes: int = 65536) -> list[LogLine]:
         """The up to *count* lines that follow *hit*, parsed."""
+        lines, _ = self.raw_lines_after(hit, max_bytes)
+        return [parse_line(hit.number + 1 + i, decode_line(raw))
+                for i, raw in enumerate(lines[:count])]
+
+    def raw_lines_after(self, hit: Hit, max_bytes: int) -> tuple[list[bytes], bool]:
+        """The raw lines within *max_bytes* after *hit* (a cut last line dropped), and
+        whether they run to the end of the file (a larger window would give no more)."""
         data = os.pread(self._file.fileno(), max_bytes, hit.end)
         lines = data.split(b"\n")
         if len(data) == max_bytes or data.endswith(b"\n"):
             lines.pop()  # a cut line, or the empty piece after the last newline
-        return [parse_line(hit.number + 1 + i, decode_line(raw))
-                for i, raw in enumerate(lines[:count])]
+        return lines, len(data) < max_bytes
 
     def lines_from(self, offset: int, number: int, block: int = 1 << 20
                    ) -> Iterator[tuple[int, bytes]]:

@@ -262,15 +262,16 @@ def _may_start_range(raw: bytes) -> bool:
     return not parse_line(1, decode_line(raw)).is_continuation
 
 
-Own = list[tuple[re.Pattern[bytes], tuple[bytes, ...]]]
-"""Each reader's own marker regex and :attr:`LogReader.needles`."""
+Own = list[tuple[re.Pattern[bytes], "re.Pattern[bytes] | None"]]
+"""Each reader's own marker regex, and a regex of its :attr:`LogReader.needles` (None:
+none)."""
 
 
 def _feed(hit: Hit, scanner: LogScanner, readers: Sequence[LogReader], own: Own | None,
           failed: dict[int, Exception]) -> None:
     """Give *hit* to each reader still going whose own markers match it (*own*: None when
     there is only one reader)."""
-    for i in range(len(readers)) if own is None else _matching(hit.raw, own):
+    for i in (0,) if own is None else _matching(hit.raw, own):
         if i in failed:
             continue
         try:
@@ -283,8 +284,7 @@ def _matching(raw: bytes, own: Own) -> list[int]:
     """The indices of the readers whose own markers match the hit line *raw*. A reader none
     of whose needles is in the line cannot match; when one reader is left, it does (the
     union of all the markers matched the line)."""
-    maybe = [i for i, (_, needles) in enumerate(own)
-             if not needles or any(needle in raw for needle in needles)]
+    maybe = [i for i, (_, needles) in enumerate(own) if needles is None or needles.search(raw)]
     if len(maybe) == 1:
         return maybe
     return [i for i in maybe if own[i][0].search(raw)]
@@ -293,7 +293,9 @@ def _matching(raw: bytes, own: Own) -> list[int]:
 def _own_markers(readers: Sequence[LogReader], tabbed: bool) -> Own | None:
     if len(readers) < 2:
         return None
-    return [(r.markers().tabbed if tabbed else r.markers().spaced, r.needles) for r in readers]
+    return [(r.markers().tabbed if tabbed else r.markers().spaced,
+             re.compile(b"|".join(map(re.escape, r.needles))) if r.needles else None)
+            for r in readers]
 
 
 def _scan_merged(scanner: LogScanner, markers: Markers, readers: Sequence[LogReader],

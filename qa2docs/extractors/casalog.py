@@ -38,7 +38,6 @@ shown``.
 
 from __future__ import annotations
 
-import ast
 import re
 from pathlib import Path
 from typing import Any, ClassVar, Iterator
@@ -53,13 +52,15 @@ from qa2docs.extractors.fluxscale import (
     later_runs_note,
 )
 from qa2docs.extractors.logscan import Hit, LogLine, LogReader, LogScanner
+from qa2docs.extractors.taskcall import find_call, parse_task_call
 from qa2docs.models.facts import Fact, make_fact
+
+__all__ = ["CasaLogExtractor", "parse_task_call"]
 
 MESSAGES_SHOWN = 250
 TASKS_SHOWN = 100
 STEPS_SHOWN = 100
 _MAX_MESSAGE_CHARS = 2000
-_CALL_LOOKAHEAD = 40
 _INHERIT = -1
 """The step of an item that a scan worker read before the first step post of its range:
 the step current at the end of the ranges before (step numbers are never negative)."""
@@ -79,25 +80,6 @@ _BEGIN_TASK = re.compile(r"^#+\s*Begin Task:\s*(?P<name>\w+)")
 _SYSCAL = re.compile(r"^In spw=\d+ found \d+ Tsys measurements with \d+ TIMEs")
 _FLUXSCALE_PREFIXES = ("Found ", "Flux density for ", "Fitted spectrum for ")
 """The messages :meth:`FluxscaleRuns.feed` takes begin so, or mention ``fluxscale``."""
-
-
-def parse_task_call(text: str) -> dict[str, Any] | None:
-    """The keyword arguments of a logged task call ``task( a=1, b='x' )``; None if unreadable."""
-    try:
-        node = ast.parse(text.strip(), mode="eval").body
-    except (SyntaxError, ValueError):
-        return None
-    if not isinstance(node, ast.Call):
-        return None
-    params: dict[str, Any] = {}
-    for kw in node.keywords:
-        if kw.arg is None:
-            continue
-        try:
-            params[kw.arg] = ast.literal_eval(kw.value)
-        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-            params[kw.arg] = ast.unparse(kw.value)
-    return params
 
 
 def _span_fact(field: str, value: Any, lines: list[int], excerpt: str, extractor: str,
@@ -210,28 +192,22 @@ class _LogState(LogReader):
         if self.tasks.add((task, hit)) and not self.in_worker:  # the last ones': finish()
             task["params"] = self._params(task, hit, scanner)
         if name == "flagdata":  # every one: an antenna flagged in full counts
-            params = task["params"] or self._params(task, hit, scanner) or {}
+            params = task["params"] or self._params(task, hit, scanner, False) or {}
             antennas = antennas_flagged_in_full(params, params.get("vis"))
             if antennas and len(self.flagged) < TASKS_SHOWN:
                 self.flagged.append({"vis": params["vis"], "antennas": antennas,
                                      "line": line.number})
 
-    def _params(self, task: dict, hit: Hit, scanner: LogScanner) -> dict[str, Any] | None:
-        """The parameters of the call of *task* logged after its banner *hit*."""
-        name = task["name"]
-        following = scanner.lines_after(hit, _CALL_LOOKAHEAD)
-        for i, nxt in enumerate(following):
-            if nxt.message.strip().startswith(name + "("):
-                call = [nxt.message.strip()]
-                for cont in following[i + 1:]:
-                    if not cont.is_continuation:
-                        break
-                    call.append(cont.message.strip())
-                params = parse_task_call(" ".join(call))
-                if params is None:
-                    self.warn(nxt.number, f"unreadable or truncated call of task {name}")
-                return params
-        return None
+    def _params(self, task: dict, hit: Hit, scanner: LogScanner, private: bool = True
+                ) -> dict[str, Any] | None:
+        """The parameters of the call of *task* logged after its banner *hit* (*private*:
+        a copy of them, to keep)."""
+        call = find_call(task["name"], hit, scanner, private)
+        if call is None:
+            return None
+        if call.params is None:
+            self.warn(call.line, f"unreadable or truncated call of task {task['name']}")
+        return call.params
 
     _PARTIAL = ("step", "version", "other_versions", "au_version", "other_version", "flagged",
                 "steps", "tasks", "messages", "counts", "last_message_line", "open_item",

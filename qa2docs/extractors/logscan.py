@@ -168,12 +168,18 @@ class LogScanner:
 
     def lines_after(self, hit: Hit, count: int, max_bytes: int = 65536) -> list[LogLine]:
         """The up to *count* lines that follow *hit*, parsed."""
+        lines, _ = self.raw_lines_after(hit, max_bytes)
+        return [parse_line(hit.number + 1 + i, decode_line(raw))
+                for i, raw in enumerate(lines[:count])]
+
+    def raw_lines_after(self, hit: Hit, max_bytes: int) -> tuple[list[bytes], bool]:
+        """The raw lines within *max_bytes* after *hit* (a cut last line dropped), and
+        whether they run to the end of the file (a larger window would give no more)."""
         data = os.pread(self._file.fileno(), max_bytes, hit.end)
         lines = data.split(b"\n")
         if len(data) == max_bytes or data.endswith(b"\n"):
             lines.pop()  # a cut line, or the empty piece after the last newline
-        return [parse_line(hit.number + 1 + i, decode_line(raw))
-                for i, raw in enumerate(lines[:count])]
+        return lines, len(data) < max_bytes
 
     def lines_from(self, offset: int, number: int, block: int = 1 << 20
                    ) -> Iterator[tuple[int, bytes]]:
@@ -206,6 +212,9 @@ class LogReader:
 
     message_starts: ClassVar[tuple[bytes, ...]] = ()
     priorities: ClassVar[tuple[bytes, ...]] = ()
+    needles: ClassVar[tuple[bytes, ...]] = ()
+    """Optional: literal bytes one of which every line that this reader's markers match
+    contains; lets a shared scan skip this reader's regex on most other lines."""
     mergeable: ClassVar[bool] = False
     """True when the reader implements :meth:`fresh`, :meth:`partial` and :meth:`merge`, so
     that a large log can be read in ranges by forked workers (see :func:`scan_log`)."""
@@ -253,23 +262,40 @@ def _may_start_range(raw: bytes) -> bool:
     return not parse_line(1, decode_line(raw)).is_continuation
 
 
-def _feed(hit: Hit, scanner: LogScanner, readers: Sequence[LogReader],
-          own: list[re.Pattern[bytes]] | None, failed: dict[int, Exception]) -> None:
+Own = list[tuple[re.Pattern[bytes], "re.Pattern[bytes] | None"]]
+"""Each reader's own marker regex, and a regex of its :attr:`LogReader.needles` (None:
+none)."""
+
+
+def _feed(hit: Hit, scanner: LogScanner, readers: Sequence[LogReader], own: Own | None,
+          failed: dict[int, Exception]) -> None:
     """Give *hit* to each reader still going whose own markers match it (*own*: None when
     there is only one reader)."""
-    for i, reader in enumerate(readers):
-        if i in failed or (own is not None and not own[i].search(hit.raw)):
+    for i in (0,) if own is None else _matching(hit.raw, own):
+        if i in failed:
             continue
         try:
-            reader.feed(hit, scanner)
+            readers[i].feed(hit, scanner)
         except Exception as err:  # one reader's bug must not stop the others
             failed[i] = err
 
 
-def _own_markers(readers: Sequence[LogReader], tabbed: bool) -> list[re.Pattern[bytes]] | None:
+def _matching(raw: bytes, own: Own) -> list[int]:
+    """The indices of the readers whose own markers match the hit line *raw*. A reader none
+    of whose needles is in the line cannot match; when one reader is left, it does (the
+    union of all the markers matched the line)."""
+    maybe = [i for i, (_, needles) in enumerate(own) if needles is None or needles.search(raw)]
+    if len(maybe) == 1:
+        return maybe
+    return [i for i in maybe if own[i][0].search(raw)]
+
+
+def _own_markers(readers: Sequence[LogReader], tabbed: bool) -> Own | None:
     if len(readers) < 2:
         return None
-    return [r.markers().tabbed if tabbed else r.markers().spaced for r in readers]
+    return [(r.markers().tabbed if tabbed else r.markers().spaced,
+             re.compile(b"|".join(map(re.escape, r.needles))) if r.needles else None)
+            for r in readers]
 
 
 def _scan_merged(scanner: LogScanner, markers: Markers, readers: Sequence[LogReader],
@@ -346,7 +372,7 @@ def scan_log(path: Path, readers: Sequence[LogReader]) -> dict[int, Exception]:
         if all(r.mergeable for r in readers) and worker_count(size) > 1:
             _scan_merged(scanner, markers, readers, failed)
         else:
-            own: list[re.Pattern[bytes]] | None = None
+            own: Own | None = None
             for hit in scanner.hits(markers):
                 if own is None and len(readers) > 1:
                     own = _own_markers(readers, scanner.tab_separated)

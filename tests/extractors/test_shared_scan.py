@@ -72,6 +72,18 @@ def test_each_reader_gets_only_its_lines_from_one_pass(tmp_path, monkeypatch, se
     assert (steps.lines, warns.lines, summary.lines) == ([1, 5], [2, 5], [3])
 
 
+@pytest.mark.parametrize("sep", ["\t", "    "])
+def test_needles_skip_a_readers_regex_but_not_its_lines(tmp_path, sep):
+    path = tmp_path / "casa-1.log"
+    path.write_text("\n".join(line.replace("\t", sep) for line in LINES) + "\n")
+    steps, warns = Collect((rb"Step +\d",)), Collect((), (rb"WARN",))
+    summary = Collect((rb"MeasurementSet Name",))
+    summary.needles = (b"MeasurementSet Name",)
+    warns.needles = (b"WARN",)  # the last reader left takes a line without a search
+    assert logscan.scan_log(path, [steps, warns, summary]) == {}
+    assert (steps.lines, warns.lines, summary.lines) == ([1, 5], [2, 5], [3])
+
+
 def test_a_reader_that_fails_leaves_the_others_going(tmp_path):
     path = tmp_path / "casa-1.log"
     path.write_text("\n".join(LINES) + "\n")

@@ -39,6 +39,7 @@ class SummaryReader(LogReader):
     so a log that appends thousands of sessions is not parsed thousands of times."""
 
     message_starts = (rb"MeasurementSet Name", rb"listobs\s*\(")
+    needles = (b"MeasurementSet Name", b"listobs")
     mergeable = True
 
     def __init__(self, extractor: Extractor, path: Path,

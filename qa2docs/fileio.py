@@ -98,9 +98,14 @@ def clean_stale_temps(directory: Path, now: float | None = None) -> list[Path]:
     return removed
 
 
-def write_bytes_atomically(target: Path, data: bytes, mode: int | None = None) -> None:
+def write_bytes_atomically(target: Path, data: bytes, mode: int | None = None,
+                           durable: bool = True) -> None:
     """Write *data* to *target* through a temp file beside it, fsync and a rename: never half
-    a file. *mode* defaults to the mode of the file replaced (0o644 for a new one)."""
+    a file. *mode* defaults to the mode of the file replaced (0o644 for a new one).
+
+    ``durable=False`` skips the two fsyncs (file and folder): for a file that can be made
+    again (a cache, the batch state), which after a power cut may be empty or the old one
+    but is still never half written by a process that stopped."""
     directory = target.parent
     directory.mkdir(parents=True, exist_ok=True)
     if directory not in _cleaned:
@@ -117,13 +122,15 @@ def write_bytes_atomically(target: Path, data: bytes, mode: int | None = None) -
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                os.fsync(fh.fileno())
         os.chmod(tmp, mode)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    _fsync_dir(directory)
+    if durable:
+        _fsync_dir(directory)
 
 
 def _fsync_dir(directory: Path) -> None:
@@ -139,12 +146,14 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def write_atomically(path: Path, text: str, encoding: str = "utf-8") -> None:
-    """Write *text* to *path* through a temporary file and a rename: never half a file.
+def write_atomically(path: Path, text: str, encoding: str = "utf-8",
+                     durable: bool = True) -> None:
+    """Write *text* to *path* through a temporary file and a rename: never half a file
+    (*durable*: see :func:`write_bytes_atomically`).
 
     A symbolic link at *path* is replaced, not followed (a person's documents go through
     :mod:`qa2docs.documents.store`, which writes through links)."""
-    write_bytes_atomically(path, text.encode(encoding))
+    write_bytes_atomically(path, text.encode(encoding), durable=durable)
 
 
 def trace_worker(what: str) -> None:

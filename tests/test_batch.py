@@ -165,3 +165,21 @@ def test_dask_scheduler_that_does_not_answer(tree, monkeypatch):
     assert proc.stderr.startswith(
         "qa2docs: error: cannot reach the dask scheduler at tcp://127.0.0.1:9: ")
     assert len(proc.stderr.splitlines()) == 1
+
+
+def test_reports_are_fsynced_and_the_remakeable_state_is_not(tree, monkeypatch):
+    """The reports are written durably; the fact cache and batch.json (made again when lost)
+    skip the fsyncs, which cost a loaded disk more than the CPU the run takes."""
+    from qa2docs.workflow.batch import regenerate
+
+    root = tree / "good" / "A"
+    shutil.rmtree(root / ".qa2docs" / "facts", ignore_errors=True)
+    synced: list[str] = []
+    real = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: synced.append(os.readlink(f"/proc/self/fd/{fd}"))
+                        or real(fd))
+    outcome = regenerate(root, html=True, pdf=False, force=True)
+    assert outcome.status == "regenerated", outcome
+    assert any(".qa2_report_B6_IRAS12345.html." in p for p in synced), synced
+    assert (root / ".qa2docs" / "facts").is_dir() and state_path(root).is_file()
+    assert not [p for p in synced if "/.qa2docs/" in p], synced

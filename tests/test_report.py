@@ -455,3 +455,71 @@ def test_chromium_screenshot(sample_reports, tmp_path):
         # and the page has content below it (not a blank or error page)
         colours = im.crop((0, 200, 1280, 2000)).getcolors(maxcolors=1_000_000)
         assert colours is not None and len(colours) > 50
+
+
+# ---------------------------------------------------------------------------- figure memo
+
+
+def test_flux_plot_drawn_once_per_data(monkeypatch):
+    """The same fluxscale data is drawn once per process (a batch worker); other data again;
+    the memo stays bounded and the SVG does not depend on which figure came first."""
+    from qa2docs.report import plots
+
+    monkeypatch.setattr(plots, "_DRAWN", type(plots._DRAWN)())
+    monkeypatch.setattr(plots, "DRAWN_MAX", 2)
+    drawn = []
+    real = plots._draw_flux_plot
+    monkeypatch.setattr(plots, "_draw_flux_plot", lambda f, s: drawn.append(1) or real(f, s))
+    point = {"source": "J1751+0939", "freq_hz": 2.2e11, "flux_jy": 2.2, "error_jy": 0.01}
+    first = plots.flux_plot([point], [])
+    again = plots.flux_plot([dict(point)], [])
+    assert len(drawn) == 1 and again.src == first.src and again is not first
+    for flux in (2.3, 2.4):
+        plots.flux_plot([dict(point, flux_jy=flux)], [])
+    assert len(drawn) == 3 and len(plots._DRAWN) == 2
+    assert plots.flux_plot([point], []).src == first.src and len(drawn) == 4
+    assert plots.flux_plot([], []).src is None and len(plots._DRAWN) == 2
+
+
+# ---------------------------------------------------------------------------- print layout
+
+
+def test_pdf_gallery_shows_the_first_plots_as_small_jpegs():
+    """The PDF shows the first plots of an item as JPEGs of at most PDF_THUMB_PX and says how
+    many more the HTML report has; SVGs, links and missing images pass unchanged."""
+    import base64
+    import io
+
+    from PIL import Image as PILImage
+
+    from qa2docs.render.html import Image, data_uri
+    from qa2docs.report.build import PDF_GALLERY_MAX, PDF_THUMB_PX
+    from qa2docs.report.eb import print_gallery
+
+    buf = io.BytesIO()
+    PILImage.new("RGBA", (1200, 900), (10, 200, 30, 255)).save(buf, "PNG")
+    png = Image("a.png", src=data_uri(buf.getvalue(), "image/png"), href="a.png")
+    others = [Image("b.svg", src="data:image/svg+xml;base64,PHN2Zy8+"),
+              Image("c.png", src="c.png", href="c.png"), Image("d.png", missing="missing: d")]
+    item = {"id": "x", "label": "X", "images": [png, *others, png, png],
+            "more": [Image("e.png", href="e.png")]}
+    [out] = print_gallery([item], PDF_GALLERY_MAX, PDF_THUMB_PX)
+    assert out["hidden"] == 2 + 1 and out["images"][1:] == others
+    assert item["images"][0] is png  # the HTML report's gallery is left as it was
+    thumb = out["images"][0]
+    assert thumb.src.startswith("data:image/jpeg;base64,") and thumb.href == "a.png"
+    with PILImage.open(io.BytesIO(base64.b64decode(thumb.src.split(",", 1)[1]))) as im:
+        assert im.size == (PDF_THUMB_PX, PDF_THUMB_PX * 3 // 4)
+
+
+def test_pdf_gives_sources_as_references_without_excerpts(sample_reports):
+    """The PDF keeps each answer's sources as file:line references; the excerpts are in the
+    HTML report only."""
+    pypdf = pytest.importorskip("pypdf")
+    root, _ = sample_reports
+    html = (root / "qa2" / "qa2_report_uid___A002_Xdd9c61_X66d.html").read_text()
+    reader = pypdf.PdfReader(root / "qa2" / "qa2_report_uid___A002_Xdd9c61_X66d.pdf")
+    text = "".join(page.extract_text() for page in reader.pages).replace("\n", "")
+    assert "scriptForCalibration.py:" in text and "· calscript" in text
+    assert "contact_scientist: John Smith" in html
+    assert "contact_scientist: John Smith" not in text

@@ -104,7 +104,7 @@ class FactCache:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with FileLock(f"{self.path}.lock", timeout=LOCK_TIMEOUT):
-                write_atomically(self.path, text)
+                write_atomically(self.path, text, durable=False)  # made again if lost
         except (OSError, Timeout) as err:  # a read-only SB root, a busy lock: just no cache
             log.debug("fact cache %s not written: %s", self.path, err)
             return False

@@ -197,7 +197,7 @@ def plot_flux_comparison(per_eb: PerEB, path: Path, title: str | None = None) ->
                 xs = [lo - pad + (hi - lo + 2 * pad) * k / 50 for k in range(51)]
                 ax.plot(xs, [fit["flux_jy"] * (x / f0) ** alpha for x in xs], "-", color=colour,
                         alpha=0.8, label=f"{eb} fit: {fit['flux_jy']:.4g} Jy, α={alpha:.3g}")
-        ax.set_title(source)
+        ax.set_title(source, y=1.0)  # no automatic placement: it measures every label
         ax.set_xlabel("Frequency [GHz]")
         ax.set_ylabel("Flux density [Jy]")
         ax.grid(alpha=0.3)

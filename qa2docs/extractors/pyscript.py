@@ -18,6 +18,7 @@ from __future__ import annotations
 import ast
 import io
 import keyword
+import re
 import tokenize
 import warnings
 from collections import ChainMap
@@ -130,8 +131,10 @@ class Call:
         if not isinstance(node, ast.Call):  # cannot happen: the text is "_f" + "(...)"
             return None, "not a call"
 
+        lines = _LINE.findall(self._parse_source)
+
         def arg(value: ast.expr) -> Arg:
-            return Arg(value, ast.get_source_segment(self._parse_source, value) or "",
+            return Arg(value, _segment(lines, value) or "",
                        self.paren_line + (value.end_lineno or 1) - 1)
 
         keywords = {kw.arg: arg(kw.value) for kw in node.keywords if kw.arg is not None}
@@ -368,3 +371,22 @@ def literal(node: ast.AST, names: Mapping[str, Any] = CASAPY_NAMES) -> Any:
         return ast.literal_eval(node)  # constants, signed numbers, sets
     except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError) as err:
         raise NotLiteral(type(node).__name__) from err
+
+
+_LINE = re.compile(r".*?(?:\r\n|\r|\n)|.+", re.S)
+"""A line with its end, split as :func:`ast.get_source_segment` splits (no form feed)."""
+
+
+def _segment(lines: list[str], node: ast.expr) -> str | None:
+    """:func:`ast.get_source_segment` on source already split into *lines* (it splits the
+    whole source again on each call: quadratic over a call with many arguments)."""
+    if node.end_lineno is None or node.end_col_offset is None:
+        return None
+    first, last = node.lineno - 1, node.end_lineno - 1
+    if not 0 <= first <= last < len(lines):
+        return None
+    if first == last:
+        return lines[first].encode()[node.col_offset:node.end_col_offset].decode()
+    head = lines[first].encode()[node.col_offset:].decode()
+    tail = lines[last].encode()[:node.end_col_offset].decode()
+    return "".join([head, *lines[first + 1:last], tail])

@@ -13,7 +13,7 @@ import io
 import mimetypes
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -95,27 +95,47 @@ class ImageResolver:
         return Image(name, src=href, href=href)
 
     def _thumbnail(self, path: Path) -> str | None:
-        try:
-            from PIL import Image as PILImage
-        except ImportError:  # Pillow comes with WeasyPrint; without it, link the file
-            return None
-        try:
-            with PILImage.open(path) as im:
-                im.draft("RGB", (self.thumb_px, self.thumb_px))
-                im.thumbnail((self.thumb_px, self.thumb_px))
-                if im.mode not in ("RGB", "L"):
-                    im = im.convert("RGB")
-                buf = io.BytesIO()
-                im.save(buf, "JPEG", quality=80, optimize=True)
-        except (OSError, ValueError, SyntaxError):
-            return None
-        return data_uri(buf.getvalue(), "image/jpeg")
+        return jpeg_thumbnail(path, self.thumb_px)
 
     def _display(self, path: Path) -> str:
         try:
             return path.resolve().relative_to(self.root).as_posix()
         except (ValueError, OSError):
             return path.name
+
+
+def jpeg_thumbnail(source: Path | io.BytesIO, px: int) -> str | None:
+    """A JPEG ``data:`` URI of the image in *source*, its longest side at most *px*; None
+    when Pillow is not there or cannot read it (the caller links the file instead)."""
+    try:
+        from PIL import Image as PILImage
+    except ImportError:  # Pillow comes with WeasyPrint; without it, link the file
+        return None
+    try:
+        with PILImage.open(source) as im:
+            im.draft("RGB", (px, px))
+            im.thumbnail((px, px))
+            if im.mode not in ("RGB", "L"):
+                im = im.convert("RGB")
+            buf = io.BytesIO()
+            im.save(buf, "JPEG", quality=80, optimize=True)
+    except (OSError, ValueError, SyntaxError):
+        return None
+    return data_uri(buf.getvalue(), "image/jpeg")
+
+
+def print_image(img: Image, px: int) -> Image:
+    """*img* for the PDF: an inlined raster image (``data:`` URI) as a JPEG of at most *px*
+    pixels, which the PDF embeds as it is (a PNG is decoded and compressed again); any
+    other image unchanged."""
+    if not (img.src or "").startswith("data:image/") or img.src.startswith("data:image/svg"):
+        return img
+    try:
+        data = base64.b64decode(img.src.split(",", 1)[1], validate=True)
+    except (ValueError, IndexError):
+        return img
+    thumb = jpeg_thumbnail(io.BytesIO(data), px)
+    return replace(img, src=thumb) if thumb is not None else img
 
 
 def render_html(template: str, **context) -> str:

@@ -143,8 +143,10 @@ class Validation:
                 or Path(str(getattr(f, "document", "") or "")).name == eb.checklist.name]
 
     def for_sb(self, sb: SBLayout) -> list[Any]:
-        """Findings not about one EB."""
-        return [f for f in self.findings if not any(f in self.for_eb(eb) for eb in sb.ebs)]
+        """Findings not about one EB (each EB's findings gathered once: comparing every
+        finding with every EB's list was quadratic, through pydantic's ``==``)."""
+        about_ebs = {id(f) for eb in sb.ebs for f in self.for_eb(eb)}
+        return [f for f in self.findings if id(f) not in about_ebs]
 
 
 def run_validation(root: Path) -> Validation:

@@ -127,7 +127,8 @@ def regenerate(root: Path | str, html: bool = True, pdf: bool = True,
         written = make_reports(root, html=html, pdf=pdf)
         state = {"version": _STATE_VERSION, "inputs": inputs, "formats": formats,
                  "reports": _mtimes(written, root)}
-        write_atomically(state_path(root), json.dumps(state, indent=1, sort_keys=True) + "\n")
+        write_atomically(state_path(root), json.dumps(state, indent=1, sort_keys=True) + "\n",
+                         durable=False)  # lost, the next run regenerates
         return Outcome(root, "regenerated", f"{len(written)} report file(s)", written,
                        input_problems(sb))
     except Qa2DocsError as err:

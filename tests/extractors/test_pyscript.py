@@ -217,3 +217,20 @@ def test_not_literal(source: str) -> None:
 def test_empty_text() -> None:
     script = PyScript("")
     assert (script.lines, script.statements, script.problems) == ([], [], [])
+
+
+@pytest.mark.parametrize("source", [
+    "_f(a, b=1,\n  c='é\\u00e9x',\r\n d=[1,\n2], e=\"\x0cq\")",
+    "_f(\n  é=1, k='ü'  ,\r z=3)",
+    "_f(1, 2\n)",
+])
+def test_argument_text_is_what_ast_gives(source: str) -> None:
+    """The argument text, cut from lines split once per call, equals
+    ``ast.get_source_segment`` (multi-byte characters, CR/CRLF ends, a form feed)."""
+    from qa2docs.extractors.pyscript import _LINE, _segment
+
+    node = ast.parse(source, mode="eval").body
+    lines = _LINE.findall(source)
+    values = node.args + [kw.value for kw in node.keywords]
+    assert [_segment(lines, v) for v in values] == [ast.get_source_segment(source, v)
+                                                   for v in values]

@@ -457,28 +457,23 @@ def test_chromium_screenshot(sample_reports, tmp_path):
         assert colours is not None and len(colours) > 50
 
 
-# ---------------------------------------------------------------------------- figure memo
+# ---------------------------------------------------------------------------- figures
 
 
-def test_flux_plot_drawn_once_per_data(monkeypatch):
-    """The same fluxscale data is drawn once per process (a batch worker); other data again;
-    the memo stays bounded and the SVG does not depend on which figure came first."""
+def test_flux_plot_svg_does_not_depend_on_what_was_drawn_before():
+    """Each figure sets its SVG settings itself: stable ids and text as text, whatever another
+    figure (or a test) changed in matplotlib's settings before it."""
+    import matplotlib
+
     from qa2docs.report import plots
 
-    monkeypatch.setattr(plots, "_DRAWN", type(plots._DRAWN)())
-    monkeypatch.setattr(plots, "DRAWN_MAX", 2)
-    drawn = []
-    real = plots._draw_flux_plot
-    monkeypatch.setattr(plots, "_draw_flux_plot", lambda f, s: drawn.append(1) or real(f, s))
     point = {"source": "J1751+0939", "freq_hz": 2.2e11, "flux_jy": 2.2, "error_jy": 0.01}
     first = plots.flux_plot([point], [])
+    matplotlib.rcParams["svg.fonttype"] = "path"
+    matplotlib.rcParams["svg.hashsalt"] = "other"
     again = plots.flux_plot([dict(point)], [])
-    assert len(drawn) == 1 and again.src == first.src and again is not first
-    for flux in (2.3, 2.4):
-        plots.flux_plot([dict(point, flux_jy=flux)], [])
-    assert len(drawn) == 3 and len(plots._DRAWN) == 2
-    assert plots.flux_plot([point], []).src == first.src and len(drawn) == 4
-    assert plots.flux_plot([], []).src is None and len(plots._DRAWN) == 2
+    assert first.src is not None and again.src == first.src
+    assert plots.flux_plot([dict(point, flux_jy=2.4)], []).src != first.src
 
 
 # ---------------------------------------------------------------------------- print layout

@@ -4,9 +4,6 @@ the flux equalisation table (matplotlib, imported when a figure is drawn)."""
 from __future__ import annotations
 
 import io
-import json
-from collections import OrderedDict
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +17,7 @@ from qa2docs.report.rows import fact_value
 
 
 def _svg_settings() -> None:
-    """Stable ids and plain text in every SVG figure (set before each drawing: a figure taken
-    from the memo below draws nothing, so no earlier figure may be relied on to set them)."""
+    """Stable ids and plain text in every SVG figure (set before each drawing)."""
     import matplotlib
 
     matplotlib.rcParams["svg.hashsalt"] = "qa2docs"  # stable ids in the SVG
@@ -54,33 +50,8 @@ def _log_scale_if_wide(ax, values: list[float]) -> None:
         ax.yaxis.set_minor_formatter(FormatStrFormatter("%g"))
 
 
-_DRAWN: OrderedDict[str, Image] = OrderedDict()
-DRAWN_MAX = 32
-"""Figures kept per process: an SVG depends only on the data drawn, so a batch worker that
-meets the same data again (an EB reported twice, identical fluxscale results) does not draw
-it again. Bounded, so a long batch's memory stays flat."""
-
-
-def _memo_key(*data: Any) -> str:
-    return json.dumps(data, sort_keys=True, default=repr)
-
-
 def flux_plot(flux_densities: list[dict], fitted: list[dict]) -> Image:
-    """Flux density vs frequency per source, with the fitted spectrum (an inlined SVG);
-    drawn once per process for the same data."""
-    key = _memo_key(flux_densities, fitted)
-    if (image := _DRAWN.get(key)) is None:
-        image = _draw_flux_plot(flux_densities, fitted)
-        if image.src is not None:
-            _DRAWN[key] = image
-            while len(_DRAWN) > DRAWN_MAX:
-                _DRAWN.popitem(last=False)
-    else:
-        _DRAWN.move_to_end(key)
-    return replace(image)
-
-
-def _draw_flux_plot(flux_densities: list[dict], fitted: list[dict]) -> Image:
+    """Flux density vs frequency per source, with the fitted spectrum (an inlined SVG)."""
     points = [r for r in flux_densities if r.get("freq_hz") and r.get("flux_jy") is not None]
     if not points:
         return Image("flux vs frequency", missing="no fluxscale result with a frequency to plot")

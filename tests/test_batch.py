@@ -183,3 +183,25 @@ def test_reports_are_fsynced_and_the_remakeable_state_is_not(tree, monkeypatch):
     assert any(".qa2_report_B6_IRAS12345.html." in p for p in synced), synced
     assert (root / ".qa2docs" / "facts").is_dir() and state_path(root).is_file()
     assert not [p for p in synced if "/.qa2docs/" in p], synced
+
+
+def test_a_skipped_root_still_reports_its_input_problems(tree, tmp_path):
+    """The input problems are kept with the inputs they came from: an up-to-date root says
+    them again without reading its facts, and a new entry in an EB dir (a FIFO bearing a
+    log's name) makes the root stale and is reported."""
+    top = tmp_path / "top"
+    shutil.copytree(tree / "good" / "A", top / "A", symlinks=True)
+    eb_dir = discover(top / "A").ebs[0].dir
+    for script in eb_dir.glob("*.scriptForCalibration.py"):
+        script.unlink()
+    first = run_cli("batch", str(top), "--html")
+    assert _summary(first)[:3] == (1, 0, 0) and "1 with input problems" in first.stdout
+    assert "QA2404" in first.stderr
+    again = run_cli("batch", str(top), "--html")
+    assert _summary(again)[:3] == (0, 1, 0) and "1 with input problems" in again.stdout
+    assert [line for line in again.stderr.splitlines() if "QA24" in line] == [
+        line for line in first.stderr.splitlines() if "QA24" in line]
+    os.mkfifo(eb_dir / "casapy-20990101-000000.log")
+    third = run_cli("batch", str(top), "--html")
+    assert _summary(third)[:3] == (1, 0, 0)
+    assert "QA2402" in third.stderr and "QA2404" in third.stderr

@@ -27,7 +27,7 @@ from qa2docs.errors import Qa2DocsError
 from qa2docs.fileio import trace_worker, write_atomically
 
 BATCH_STATE = "batch.json"
-_STATE_VERSION = 1
+_STATE_VERSION = 2
 
 
 @dataclass
@@ -72,7 +72,9 @@ def input_files(sb: SBLayout) -> list[Path]:
     found = [p for p in sb.root.glob("Checklist_SB_*.txt")]
     found += [sb.project_file, sb.readme]
     for eb in sb.ebs:
-        found += [p for _, p in eb_inputs(eb.dir, extractors, "eb")]
+        # the EB dir itself: an entry added or removed (a FIFO, a deleted script) moves its
+        # mtime, which the input rules' findings depend on
+        found += [eb.dir, *(p for _, p in eb_inputs(eb.dir, extractors, "eb"))]
     found += [p for _, p in eb_inputs(sb.calibrated, extractors, "sb")]
     if sb.calibrated.is_dir():
         found += [sb.calibrated, *sb.calibrated.iterdir()]
@@ -95,15 +97,16 @@ def _load_state(root: Path) -> dict:
     return data if isinstance(data, dict) and data.get("version") == _STATE_VERSION else {}
 
 
-def up_to_date(root: Path, inputs: dict[str, int], formats: list[str]) -> bool:
+def up_to_date(root: Path, inputs: dict[str, int], formats: list[str],
+               state: dict | None = None) -> bool:
     """Whether the last run saw exactly these inputs (same files, same mtimes: the reports
     are newer than all of them), wrote these *formats*, and its reports are untouched.
 
     Comparing with the recorded mtimes rather than with the reports' own ones also catches
     an input replaced by an older copy, and is not fooled by a file dated in the future.
     """
-    state = _load_state(root)
-    if not state or state.get("inputs") != inputs:
+    state = _load_state(root) if state is None else state
+    if not state or state.get("inputs") != inputs or not isinstance(state.get("problems"), list):
         return False
     if not set(formats) <= set(state.get("formats") or []):
         return False
@@ -120,17 +123,20 @@ def regenerate(root: Path | str, html: bool = True, pdf: bool = True,
         sb = discover(root)
         inputs = _mtimes(input_files(sb), root)
         formats = [f for f, wanted in (("html", html), ("pdf", pdf)) if wanted]
-        if not force and up_to_date(root, inputs, formats):
-            return Outcome(root, "skipped", "up to date", problems=input_problems(sb))
+        state = _load_state(root)
+        if not force and up_to_date(root, inputs, formats, state):
+            # the input problems depend only on the inputs (their mtimes, the EB dirs'
+            # entries, the links' targets), all in the key: the recorded ones still hold
+            return Outcome(root, "skipped", "up to date", problems=list(state["problems"]))
         from qa2docs.report.build import make_reports
 
         written = make_reports(root, html=html, pdf=pdf)
+        problems = input_problems(sb)
         state = {"version": _STATE_VERSION, "inputs": inputs, "formats": formats,
-                 "reports": _mtimes(written, root)}
+                 "reports": _mtimes(written, root), "problems": problems}
         write_atomically(state_path(root), json.dumps(state, indent=1, sort_keys=True) + "\n",
                          durable=False)  # lost, the next run regenerates
-        return Outcome(root, "regenerated", f"{len(written)} report file(s)", written,
-                       input_problems(sb))
+        return Outcome(root, "regenerated", f"{len(written)} report file(s)", written, problems)
     except Qa2DocsError as err:
         return Outcome(root, "failed", str(err))
     except Exception as err:  # one broken SB must not stop the batch

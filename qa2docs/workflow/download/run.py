@@ -14,7 +14,8 @@ from qa2docs.workflow.download.transfer import (TIMEOUT, ProgressFn, check_regul
                                        part_of)
 from qa2docs.workflow.download.untar import safe_extract
 from qa2docs.errors import Qa2DocsError
-from qa2docs.workflow.packaging.files import md5_file, write_bytes_atomically
+from qa2docs.fileio import write_bytes_atomically
+from qa2docs.workflow.packaging.files import md5_file
 
 STATE_FILE = ".qa2docs-download.json"
 

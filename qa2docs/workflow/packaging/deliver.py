@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Iterator
 
 from qa2docs.errors import LayoutError, Qa2DocsError
-from qa2docs.workflow.packaging.files import md5_lines, tree_files, write_bytes_atomically
+from qa2docs.fileio import write_bytes_atomically
+from qa2docs.workflow.packaging.files import md5_lines, tree_files
 from qa2docs.workflow.packaging.hard import HARD_DIR
 from qa2docs.workflow.packaging.sbfiles import SBFiles, sb_files
 

@@ -1,4 +1,7 @@
-"""File helpers of packaging (and download): atomic writes, md5 sums, deterministic zips."""
+"""File helpers of packaging (and download): md5 sums, file trees, deterministic zips.
+
+Atomic writes are :func:`qa2docs.fileio.write_bytes_atomically` (temp file, fsync, rename).
+"""
 
 from __future__ import annotations
 
@@ -11,20 +14,6 @@ from pathlib import Path
 #: The fixed time stamp of every zip entry (the earliest a zip can hold).
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _CHUNK = 1 << 20
-
-
-def write_bytes_atomically(path: Path, data: bytes) -> None:
-    """Write *data* to *path* through a temporary file and a rename: never half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def md5_file(path: Path) -> str:

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from qa2docs.discover.layout import SBLayout
 from qa2docs.errors import Qa2DocsError
-from qa2docs.workflow.packaging.files import md5_lines, tree_files, write_bytes_atomically
+from qa2docs.fileio import write_bytes_atomically
+from qa2docs.workflow.packaging.files import md5_lines, tree_files
 from qa2docs.workflow.packaging.sbfiles import PackageResult, SBFiles, gate, sb_files
 
 HARD_DIR = Path("packaging") / "hard"

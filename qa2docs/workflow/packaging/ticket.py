@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qa2docs.workflow.packaging.files import deterministic_zip, write_bytes_atomically
+from qa2docs.fileio import write_bytes_atomically
+from qa2docs.workflow.packaging.files import deterministic_zip
 from qa2docs.workflow.packaging.sbfiles import PackageResult, SBFiles, gate, project_info, sb_files
 from qa2docs.report.rows import REPORT_DIR
 

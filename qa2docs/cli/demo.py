@@ -59,7 +59,9 @@ def run_demo(directory: Path, echo: Callable[[str], None] = print) -> Path:
     _later_stages(root, directory, echo)
     echo(f"\nDone. The SB root is {root}\n"
          f"  checklists: {root}/Checklist_SB_*.txt\n"
-         f"  try:  qa2docs explain {root}/{sb_name}/X66d bandpass.refant")
+         f"  try:  qa2docs explain {root}/{sb_name}/X66d bandpass.refant\n"
+         f"  then answer the checks left in the browser, beside their plots:\n"
+         f"        qa2docs review {root}   (needs: pip install -e '.[review]')")
     return root
 
 

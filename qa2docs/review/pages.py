@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from qa2docs.documents.spans import Change, ParsedDocument
-from qa2docs.discover.layout import EBInfo, SBLayout, discover
+from qa2docs.discover.layout import STATE_DIR, EBInfo, SBLayout, discover
 from qa2docs.errors import Qa2DocsError
 from qa2docs.fileio import read_text
 from qa2docs.answers.merge import State, current_answer
@@ -22,7 +22,7 @@ from qa2docs.models.common import normalize_text
 from qa2docs.models.layout import Element
 from qa2docs.report.rows import Row, checklist_rows
 from qa2docs.review.facts import Evidence, eb_evidence, project_of, rel_to, sb_evidence
-from qa2docs.review.save import STATE_DIR, digest, parse_document
+from qa2docs.review.save import digest, parse_document
 from qa2docs.validate.run import validate_sb
 from qa2docs.validate.report import Finding
 

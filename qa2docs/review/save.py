@@ -21,13 +21,11 @@ from typing import Iterable
 from qa2docs.documents.checklist_text import parse_checklist, parse_readme
 from qa2docs.documents.edit import apply_changes
 from qa2docs.documents.spans import Change, ParsedDocument
-from qa2docs.discover.layout import find_sb_root
+from qa2docs.discover.layout import STATE_DIR, find_sb_root
 from qa2docs.documents.store import DocumentChanged, lock_at, read_for_update, replace_document
 from qa2docs.errors import Qa2DocsError
 from qa2docs.answers.merge import State
 
-#: Where an SB root keeps its state and its lock (as ``SBLayout.state_dir``).
-STATE_DIR = ".qa2docs"
 
 
 class StaleDocument(Qa2DocsError):

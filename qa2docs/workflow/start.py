@@ -12,7 +12,7 @@ from qa2docs.answers.eb import project_proposals
 from qa2docs.answers.fill import fill_document, write_results
 from qa2docs.answers.merge import Proposal, State
 from qa2docs.answers.readme import readme_start_proposals
-from qa2docs.discover.layout import eb_checklist_name, sb_checklist_name
+from qa2docs.discover.layout import STATE_DIR, eb_checklist_name, sb_checklist_name
 from qa2docs.documents.project import PROJECT_FILE, load_project, save_project
 from qa2docs.documents.store import lock_at
 from qa2docs.errors import LayoutError, Qa2DocsError
@@ -78,10 +78,10 @@ def start(analysis: Path | str, sb_name: str | None = None, archive: Path | str 
         res.created.append(project_file)
         if not dry_run:
             root.mkdir(parents=True, exist_ok=True)
-            save_project(project_file, project, lock=lock_at(root / ".qa2docs"))
+            save_project(project_file, project, lock=lock_at(root / STATE_DIR))
     work = root / sb_name
     dirs = [work, work / "calibrated", root / "packaging" / "ticket", root / "packaging" / "hard",
-            root / ".qa2docs"]
+            root / STATE_DIR]
     dirs += [work / short_id(a.name) for a in asdms]
     for d in dirs:
         (res.kept if d.exists() else res.created).append(d)
@@ -105,7 +105,7 @@ def start(analysis: Path | str, sb_name: str | None = None, archive: Path | str 
                  project_proposals(project, ("project_code", "contact_scientist", "pi", "sb_name"))
                  + [Proposal("execution_blocks", "value", "\n".join(a.name for a in asdms))]))
     docs.append((root / "README.header.txt", "readme", readme_start_proposals(project)))
-    state = State(root / ".qa2docs")
+    state = State(root / STATE_DIR)
     results = []
     for path, kind, props in docs:
         if path.exists():
@@ -113,5 +113,5 @@ def start(analysis: Path | str, sb_name: str | None = None, archive: Path | str 
             continue
         results.append(fill_document(path, kind, props, state, project))
         res.created.append(path)
-    write_results(results, state, dry_run, None if dry_run else lock_at(root / ".qa2docs"))
+    write_results(results, state, dry_run, None if dry_run else lock_at(root / STATE_DIR))
     return res

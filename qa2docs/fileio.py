@@ -8,12 +8,15 @@ process did a piece of parallel work.
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import os
 import re
 import socket
 import stat
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from qa2docs.errors import Qa2DocsError
@@ -27,6 +30,33 @@ _TEMP_RE = re.compile(
 ``.NAME.XXXXXXXX.tmp`` (no writer recorded: removed on age alone)."""
 
 _cleaned: set[Path] = set()
+
+_AT_FDCWD = -100
+_RENAME_NOREPLACE = 1
+_RENAME_EXCHANGE = 2
+try:
+    _renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+except (AttributeError, OSError):  # not glibc / not Linux
+    _renameat2 = None
+
+
+def _exchange(tmp: str, target: Path) -> str | None:
+    """Exchange *tmp* and *target* atomically ("swapped"), or move *tmp* to an absent
+    *target* without replacing anything ("new"); None when this system cannot. Raises the
+    OSError of a real failure; a *target* that appears (or vanishes) meanwhile is retried."""
+    if _renameat2 is None:
+        return None
+    src, dst = os.fsencode(tmp), os.fsencode(target)
+    for _ in range(8):
+        for flags, outcome in ((_RENAME_EXCHANGE, "swapped"), (_RENAME_NOREPLACE, "new")):
+            if _renameat2(_AT_FDCWD, src, _AT_FDCWD, dst, flags) == 0:
+                return outcome
+            err = ctypes.get_errno()
+            if err in (errno.EINVAL, errno.ENOSYS, errno.EPERM, errno.EOPNOTSUPP):
+                return None
+            if err not in (errno.ENOENT, errno.EEXIST):
+                raise OSError(err, os.strerror(err), str(target))
+    raise OSError(errno.EBUSY, "replaced again and again while qa2docs was writing", str(target))
 
 
 def decode_text(data: bytes) -> tuple[str, str]:
@@ -98,14 +128,9 @@ def clean_stale_temps(directory: Path, now: float | None = None) -> list[Path]:
     return removed
 
 
-def write_bytes_atomically(target: Path, data: bytes, mode: int | None = None,
-                           durable: bool = True) -> None:
-    """Write *data* to *target* through a temp file beside it, fsync and a rename: never half
-    a file. *mode* defaults to the mode of the file replaced (0o644 for a new one).
-
-    ``durable=False`` skips the two fsyncs (file and folder): for a file that can be made
-    again (a cache, the batch state), which after a power cut may be empty or the old one
-    but is still never half written by a process that stopped."""
+def _write_temp(target: Path, data: bytes, mode: int | None, durable: bool) -> str:
+    """A temp file beside *target* holding *data* (fsynced when *durable*), with *target*'s
+    mode (0o644 for a new file); its path."""
     directory = target.parent
     directory.mkdir(parents=True, exist_ok=True)
     if directory not in _cleaned:
@@ -125,12 +150,69 @@ def write_bytes_atomically(target: Path, data: bytes, mode: int | None = None,
             if durable:
                 os.fsync(fh.fileno())
         os.chmod(tmp, mode)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return tmp
+
+
+def write_bytes_atomically(target: Path, data: bytes, mode: int | None = None,
+                           durable: bool = True) -> None:
+    """Write *data* to *target* through a temp file beside it, fsync and a rename: never half
+    a file. *mode* defaults to the mode of the file replaced (0o644 for a new one).
+
+    ``durable=False`` skips the two fsyncs (file and folder): for a file that can be made
+    again (a cache, the batch state), which after a power cut may be empty or the old one
+    but is still never half written by a process that stopped."""
+    tmp = _write_temp(target, data, mode, durable)
+    try:
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     if durable:
-        _fsync_dir(directory)
+        _fsync_dir(target.parent)
+
+
+def write_bytes_if_unchanged(target: Path, data: bytes,
+                             unchanged: Callable[[Path | None], bool]) -> bool:
+    """Put *data* at *target* (temp file, fsync, rename) only if the file it replaces is the
+    one expected: ``unchanged(path_of_the_old_file)``, ``unchanged(None)`` when there is none.
+    False (nothing written) when it is not.
+
+    On Linux the new file and the old one are exchanged in one step (``renameat2`` with
+    ``RENAME_EXCHANGE``; ``RENAME_NOREPLACE`` for a new file) and the old one is checked
+    *after* the exchange, then exchanged back if it is not the one expected: a file saved by
+    renaming over *target* at any moment is never lost. Where the call is missing or the
+    file system refuses it, the old file is checked just before a plain rename."""
+    tmp = _write_temp(target, data, None, True)
+    try:
+        swapped = _exchange(tmp, target)
+        if swapped is None:  # no renameat2 here: check, then rename
+            if not unchanged(target if target.exists() else None):
+                return False
+            os.replace(tmp, target)
+        elif swapped == "new":
+            if not unchanged(None):  # the file read was removed meanwhile: take ours back
+                os.rename(target, tmp)
+                return False
+        elif not unchanged(Path(tmp)):
+            _exchange(tmp, target)  # the file found goes back
+            if _read_or_none(tmp) != data:  # and a save landed between the two exchanges:
+                _exchange(tmp, target)  # the newest save is the one to keep
+            return False
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    _fsync_dir(target.parent)
+    return True
+
+
+def _read_or_none(path: str) -> bytes | None:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read()
+    except OSError:
+        return None
 
 
 def _fsync_dir(directory: Path) -> None:

@@ -111,7 +111,8 @@ def blocked(src, dst):
     Path(sys.argv[2]).write_text(str(src))
     time.sleep(600)
 os.replace = blocked
-from qa2docs import api
+from qa2docs import api, fileio
+fileio._exchange = blocked
 api.fill(sys.argv[1])
 """
 

@@ -18,6 +18,7 @@ from qa2docs.documents.store import (
     read_for_update,
     replace_document,
 )
+from qa2docs import fileio
 from qa2docs.errors import Qa2DocsError
 from qa2docs.fileio import STALE_AFTER, _host, clean_stale_temps, write_bytes_atomically
 
@@ -63,6 +64,85 @@ def test_the_swap_hook_runs_under_the_lock(tmp_path, monkeypatch):
     monkeypatch.setattr(store, "before_swap", lambda target: seen.append((target, lock.is_locked)))
     replace_document(read_for_update(doc), "two\n", lock=lock)
     assert seen == [(doc.resolve(), True)]
+
+
+def _save_by_rename(path: Path, text: str) -> None:
+    """What most editors do: a new file renamed over the old one."""
+    tmp = path.with_name(path.name + ".editor")
+    tmp.write_text(text)
+    os.replace(tmp, path)
+
+
+def _save_in_place(path: Path, text: str) -> None:
+    with open(path, "r+") as fh:
+        fh.truncate(0)
+        fh.write(text)
+
+
+def _assert_refused_and_kept(snap, saved: str) -> None:
+    with pytest.raises(DocumentChanged):
+        replace_document(snap, "ours\n")
+    assert snap.path.read_text() == saved
+    assert [p.name for p in snap.path.parent.iterdir()] == [snap.path.name]
+
+
+def _no_renameat2(monkeypatch):
+    monkeypatch.setattr(fileio, "_renameat2", None)
+
+
+@pytest.mark.parametrize("save", [_save_by_rename, _save_in_place])
+@pytest.mark.parametrize("system", ["exchange", "plain rename"])
+def test_a_save_landing_just_before_the_rename_is_kept(tmp_path, monkeypatch, save, system):
+    if system == "exchange" and fileio._renameat2 is None:
+        pytest.skip("no renameat2 on this system")
+    if system == "plain rename":
+        _no_renameat2(monkeypatch)
+    doc = tmp_path / "doc.txt"
+    doc.write_text("read\n")
+    snap = read_for_update(doc)
+    monkeypatch.setattr(store, "before_rename", lambda target: save(target, "saved\n"))
+    _assert_refused_and_kept(snap, "saved\n")
+
+
+def test_a_file_created_just_before_the_rename_is_kept(tmp_path, monkeypatch):
+    doc = tmp_path / "doc.txt"
+    snap = read_for_update(doc)
+    monkeypatch.setattr(store, "before_rename", lambda target: _save_by_rename(target, "new\n"))
+    _assert_refused_and_kept(snap, "new\n")
+
+
+def test_a_save_between_the_exchange_and_the_exchange_back_is_kept(tmp_path, monkeypatch):
+    """The old file is checked after the exchange; if a person saved before it (the check
+    fails) and again before it is put back, the newest save stays."""
+    if fileio._renameat2 is None:
+        pytest.skip("no renameat2 on this system")
+    doc = tmp_path / "doc.txt"
+    doc.write_text("read\n")
+    snap = read_for_update(doc)
+    monkeypatch.setattr(store, "before_rename", lambda target: _save_by_rename(target, "one\n"))
+    real, calls = fileio._exchange, []
+
+    def exchange(tmp, target):
+        outcome = real(tmp, target)
+        calls.append(outcome)
+        if len(calls) == 1:
+            _save_by_rename(target, "two\n")
+        return outcome
+
+    monkeypatch.setattr(fileio, "_exchange", exchange)
+    _assert_refused_and_kept(snap, "two\n")
+    assert calls == ["swapped"] * 3
+
+
+def test_a_link_made_just_before_the_rename_is_refused_and_kept(tmp_path, monkeypatch):
+    doc = tmp_path / "doc.txt"
+    doc.write_text("read\n")
+    snap = read_for_update(doc)
+    monkeypatch.setattr(store, "before_rename", lambda target: os.link(target, tmp_path / "b"))
+    with pytest.raises(LinkedDocument):
+        replace_document(snap, "ours\n")
+    assert doc.read_text() == "read\n" and os.stat(doc).st_nlink == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b", "doc.txt"]
 
 
 def test_a_symlink_is_written_through_to_its_target(tmp_path):

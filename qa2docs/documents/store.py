@@ -4,7 +4,10 @@ Every writer of a checklist, README.header.txt or qa2docs.yaml (``fill``, ``star
 review app) reads the file with :func:`read_for_update` and writes it with
 :func:`replace_document`, which, under the SB root's lock, reads the file again and refuses
 (:class:`DocumentChanged`) when its bytes differ from the snapshot: a save made meanwhile (an
-editor takes no lock) is never overwritten; the caller merges again on the new text.
+editor takes no lock) is never overwritten; the caller merges again on the new text. The new
+file is exchanged with the old one in one step and the old one checked after the exchange
+(:func:`qa2docs.fileio.write_bytes_if_unchanged`), so even a save that lands between that
+check and the rename is kept.
 
 Links: a symbolic link is written through (temp file beside its target, the target replaced,
 the link kept); a hard-linked file (more than one name) is refused (:class:`LinkedDocument`),
@@ -27,7 +30,7 @@ from pathlib import Path
 from filelock import FileLock
 
 from qa2docs.errors import Qa2DocsError
-from qa2docs.fileio import decode_text, write_bytes_atomically
+from qa2docs.fileio import decode_text, write_bytes_if_unchanged
 
 PAUSE_ENV = "QA2DOCS_TEST_PAUSE_BEFORE_SWAP"
 """Test hook: a file path; each swap first appends its target to ``<path>.waiting``, then waits
@@ -156,6 +159,15 @@ before_swap: Callable[[Path], None] = _pause_for_test
 """Called under the lock just before the file is read again (tests replace it)."""
 
 
+def _nothing(target: Path) -> None:
+    pass
+
+
+before_rename: Callable[[Path], None] = _nothing
+"""Called after that check, just before the new file takes the place of the old one: tests
+save the file here, where a check-then-rename would lose the save."""
+
+
 def _encode(text: str, encoding: str) -> tuple[bytes, str, str | None]:
     try:
         return text.encode(encoding), encoding, None
@@ -175,10 +187,26 @@ def replace_document(snapshot: Snapshot, new_text: str, *,
     with lock if lock is not None else nullcontext():
         check_writable(snapshot)
         before_swap(snapshot.target)
-        now, nlink = _read_bytes(snapshot.target)
-        if (None if now is None else _digest(now)) != snapshot.digest:
+        _check_still(snapshot, snapshot.target)
+        found: list[int] = []
+
+        def unchanged(old: Path | None) -> bool:
+            now, nlink = _read_bytes(old) if old is not None else (None, 1)
+            found.append(nlink)
+            return (None if now is None else _digest(now)) == snapshot.digest and nlink == 1
+
+        before_rename(snapshot.target)
+        if not write_bytes_if_unchanged(snapshot.target, data, unchanged):
+            if found and found[-1] > 1:
+                raise LinkedDocument(snapshot.path, found[-1])
             raise DocumentChanged(snapshot.path)
-        if nlink > 1:
-            raise LinkedDocument(snapshot.path, nlink)
-        write_bytes_atomically(snapshot.target, data)
     return Written(snapshot.path, snapshot.target, enc, _digest(data), old_enc)
+
+
+def _check_still(snapshot: Snapshot, target: Path) -> None:
+    """Refuse early, before anything is written, when the file is no longer the one read."""
+    now, nlink = _read_bytes(target)
+    if (None if now is None else _digest(now)) != snapshot.digest:
+        raise DocumentChanged(snapshot.path)
+    if nlink > 1:
+        raise LinkedDocument(snapshot.path, nlink)

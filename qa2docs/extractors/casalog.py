@@ -77,6 +77,15 @@ _AU_VERSION = re.compile(
 )
 _STEP = re.compile(r"^Step\s+(?P<n>\d+)\b\s*(?P<title>.*)$")
 _BEGIN_TASK = re.compile(r"^#+\s*Begin Task:\s*(?P<name>\w+)")
+_PLAIN = re.compile(
+    rb"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?\tINFO\t[^\t\n]*\t"
+    rb"(?:#+ *Begin Task: *(?P<name>\w+)(?![\w\x80-\xff])"
+    rb"|Step +(?P<n>\d+)(?P<title>(?:[ !-/:-@\[-^`{-~][ -~]*)?)\r*\n?\Z)")
+"""A task banner or step post in the plain tab form, whose ASCII bytes give what parsing it
+would (:func:`parse_line` splits it into date, ``INFO``, origin and message; the message is
+what :data:`_BEGIN_TASK` or :data:`_STEP` match): the task's name ends before an ASCII
+non-word byte, and the step's number before an ASCII non-word byte, with only printable ASCII
+after it. Any other line (a banner with ``fluxscale`` in it included) is parsed."""
 _SYSCAL = re.compile(r"^In spw=\d+ found \d+ Tsys measurements with \d+ TIMEs")
 _FLUXSCALE_PREFIXES = ("Found ", "Flux density for ", "Fitted spectrum for ")
 """The messages :meth:`FluxscaleRuns.feed` takes begin so, or mention ``fluxscale``."""
@@ -131,21 +140,26 @@ class _LogState(LogReader):
         self.warned_from = 0
 
     def feed(self, hit: Hit, scanner: LogScanner) -> None:
-        """Dispatch one marker line."""
+        """Dispatch one marker line: a plain task banner or step post (most lines of a
+        dense log) from its bytes (see :data:`_PLAIN`), any other line parsed."""
+        if (m := _PLAIN.match(hit.raw)) is not None and b"fluxscale" not in hit.raw:
+            if (name := m["name"]) is not None:
+                self._task(name.decode(), hit, hit.number, scanner)
+            else:
+                self._step(int(m["n"]), m["title"].strip().decode(), hit.number)
+            return
         line = hit.parse()
         if line.priority in ("WARN", "SEVERE"):
             self._message(line)
         msg = line.message.strip()
         if m := _BEGIN_TASK.match(msg):
-            self._task(m["name"], hit, line, scanner)
+            self._task(m["name"], hit, line.number, scanner)
             if "fluxscale" in msg:  # "Begin Task: fluxscale" also opens a fluxscale run
                 self._fluxscale(line, msg)
         elif self._fluxscale(line, msg):
             pass
         elif m := _STEP.match(msg):
-            self.step = int(m["n"])
-            self.steps.add({"number": self.step, "title": m["title"].strip(),
-                            "line": line.number})
+            self._step(int(m["n"]), m["title"].strip(), line.number)
         elif m := _CASA_VERSION.match(msg):
             if self.version is not None and len(self.other_versions) < 100:
                 self.other_versions[self.version[0]] = None
@@ -187,8 +201,12 @@ class _LogState(LogReader):
         }
         self.messages.add(self.open_item)
 
-    def _task(self, name: str, hit: Hit, line: LogLine, scanner: LogScanner) -> None:
-        task = {"name": name, "line": line.number, "step": self.step, "params": None}
+    def _step(self, number: int, title: str, line: int) -> None:
+        self.step = number
+        self.steps.add({"number": number, "title": title, "line": line})
+
+    def _task(self, name: str, hit: Hit, line: int, scanner: LogScanner) -> None:
+        task = {"name": name, "line": line, "step": self.step, "params": None}
         if self.tasks.add((task, hit)) and not self.in_worker:  # the last ones': finish()
             task["params"] = self._params(task, hit, scanner)
         if name == "flagdata":  # every one: an antenna flagged in full counts
@@ -196,7 +214,7 @@ class _LogState(LogReader):
             antennas = antennas_flagged_in_full(params, params.get("vis"))
             if antennas and len(self.flagged) < TASKS_SHOWN:
                 self.flagged.append({"vis": params["vis"], "antennas": antennas,
-                                     "line": line.number})
+                                     "line": line})
 
     def _params(self, task: dict, hit: Hit, scanner: LogScanner, private: bool = True
                 ) -> dict[str, Any] | None:

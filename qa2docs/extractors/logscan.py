@@ -262,16 +262,37 @@ def _may_start_range(raw: bytes) -> bool:
     return not parse_line(1, decode_line(raw)).is_continuation
 
 
-Own = list[tuple[re.Pattern[bytes], "re.Pattern[bytes] | None"]]
-"""Each reader's own marker regex, and a regex of its :attr:`LogReader.needles` (None:
-none)."""
+class _Router:
+    """Which readers a hit line of a shared scan goes to: those whose own markers match it.
+    A reader none of whose :attr:`LogReader.needles` is in the line cannot match; when one
+    reader is left, it does (the union of all the markers matched the line). One search for
+    any needle settles most lines."""
+
+    def __init__(self, readers: Sequence[LogReader], tabbed: bool) -> None:
+        self.own = [r.markers().tabbed if tabbed else r.markers().spaced for r in readers]
+        self.needles = [re.compile(b"|".join(map(re.escape, r.needles))) if r.needles else None
+                        for r in readers]
+        self.always = [i for i, needles in enumerate(self.needles) if needles is None]
+        every = [re.escape(n) for r in readers for n in r.needles]
+        self.any_needle = re.compile(b"|".join(every)) if every else None
+
+    def __call__(self, raw: bytes) -> list[int]:
+        """The indices of the readers the hit line *raw* goes to."""
+        if self.any_needle is None or self.any_needle.search(raw) is None:
+            maybe = self.always
+        else:
+            maybe = [i for i, needles in enumerate(self.needles)
+                     if needles is None or needles.search(raw)]
+        if len(maybe) == 1:
+            return maybe
+        return [i for i in maybe if self.own[i].search(raw)]
 
 
-def _feed(hit: Hit, scanner: LogScanner, readers: Sequence[LogReader], own: Own | None,
+def _feed(hit: Hit, scanner: LogScanner, readers: Sequence[LogReader], route: _Router | None,
           failed: dict[int, Exception]) -> None:
-    """Give *hit* to each reader still going whose own markers match it (*own*: None when
+    """Give *hit* to each reader still going whose own markers match it (*route*: None when
     there is only one reader)."""
-    for i in (0,) if own is None else _matching(hit.raw, own):
+    for i in (0,) if route is None else route(hit.raw):
         if i in failed:
             continue
         try:
@@ -280,22 +301,8 @@ def _feed(hit: Hit, scanner: LogScanner, readers: Sequence[LogReader], own: Own 
             failed[i] = err
 
 
-def _matching(raw: bytes, own: Own) -> list[int]:
-    """The indices of the readers whose own markers match the hit line *raw*. A reader none
-    of whose needles is in the line cannot match; when one reader is left, it does (the
-    union of all the markers matched the line)."""
-    maybe = [i for i, (_, needles) in enumerate(own) if needles is None or needles.search(raw)]
-    if len(maybe) == 1:
-        return maybe
-    return [i for i in maybe if own[i][0].search(raw)]
-
-
-def _own_markers(readers: Sequence[LogReader], tabbed: bool) -> Own | None:
-    if len(readers) < 2:
-        return None
-    return [(r.markers().tabbed if tabbed else r.markers().spaced,
-             re.compile(b"|".join(map(re.escape, r.needles))) if r.needles else None)
-            for r in readers]
+def _router(readers: Sequence[LogReader], tabbed: bool) -> _Router | None:
+    return _Router(readers, tabbed) if len(readers) > 1 else None
 
 
 def _scan_merged(scanner: LogScanner, markers: Markers, readers: Sequence[LogReader],
@@ -305,7 +312,7 @@ def _scan_merged(scanner: LogScanner, markers: Markers, readers: Sequence[LogRea
     merged here in file order."""
     scanner.tab_separated = scanner.is_tab_separated()
     regex = markers.tabbed if scanner.tab_separated else markers.spaced
-    own = _own_markers(readers, scanner.tab_separated)
+    route = _router(readers, scanner.tab_separated)
     fd = scanner._file.fileno()
 
     def job(begin: int, end: int) -> tuple:
@@ -315,7 +322,7 @@ def _scan_merged(scanner: LogScanner, markers: Markers, readers: Sequence[LogRea
         for kind, rel, offset, stop, raw in scan_range(fd, begin, end, regex,
                                                         scanner.chunk_size):
             if kind == "hit":
-                _feed(Hit(rel, offset, stop, raw), scanner, local, own, local_failed)
+                _feed(Hit(rel, offset, stop, raw), scanner, local, route, local_failed)
             elif kind == "long":
                 long_lines.append(rel)
             else:
@@ -372,11 +379,11 @@ def scan_log(path: Path, readers: Sequence[LogReader]) -> dict[int, Exception]:
         if all(r.mergeable for r in readers) and worker_count(size) > 1:
             _scan_merged(scanner, markers, readers, failed)
         else:
-            own: Own | None = None
+            route: _Router | None = None
             for hit in scanner.hits(markers):
-                if own is None and len(readers) > 1:
-                    own = _own_markers(readers, scanner.tab_separated)
-                _feed(hit, scanner, readers, own, failed)
+                if route is None and len(readers) > 1:
+                    route = _Router(readers, scanner.tab_separated)
+                _feed(hit, scanner, readers, route, failed)
         for i, reader in enumerate(readers):
             if i not in failed:
                 try:

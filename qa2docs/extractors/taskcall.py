@@ -82,7 +82,11 @@ def _find(name: str, hit: Hit, scanner: LogScanner, window: int) -> Any:
     raws = raws[:CALL_LOOKAHEAD]
     final = to_eof or len(raws) == CALL_LOOKAHEAD or window >= CALL_WINDOW
     start = name + "("
+    # a line whose message starts with an ASCII name's call has its bytes: skip the others
+    needle = start.encode() if start.isascii() else b""
     for i, raw in enumerate(raws):
+        if needle not in raw:
+            continue
         nxt = parse_line(hit.number + 1 + i, decode_line(raw))
         if nxt.message.strip().startswith(start):
             call = [nxt.message.strip()]

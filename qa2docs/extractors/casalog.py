@@ -87,6 +87,9 @@ what :data:`_BEGIN_TASK` or :data:`_STEP` match): the task's name ends before an
 non-word byte, and the step's number before an ASCII non-word byte, with only printable ASCII
 after it. Any other line (a banner with ``fluxscale`` in it included) is parsed."""
 _SYSCAL = re.compile(r"^In spw=\d+ found \d+ Tsys measurements with \d+ TIMEs")
+_OTHER_FIRST = frozenset("SCc$aI")
+"""The first characters of the messages :data:`_STEP`, :data:`_CASA_VERSION` (any case),
+:data:`_OTHER_VERSION` (any case), :data:`_AU_VERSION` and :data:`_SYSCAL` match."""
 _FLUXSCALE_PREFIXES = ("Found ", "Flux density for ", "Fitted spectrum for ")
 """The messages :meth:`FluxscaleRuns.feed` takes begin so, or mention ``fluxscale``."""
 
@@ -111,6 +114,7 @@ class _LogState(LogReader):
         rb"(?:analysisUtils|aU) version",
     )
     priorities = (rb"WARN", rb"SEVERE")
+    plain = _PLAIN
     mergeable = True
 
     def __init__(self, extractor: CasaLogExtractor, path: Path) -> None:
@@ -142,11 +146,8 @@ class _LogState(LogReader):
     def feed(self, hit: Hit, scanner: LogScanner) -> None:
         """Dispatch one marker line: a plain task banner or step post (most lines of a
         dense log) from its bytes (see :data:`_PLAIN`), any other line parsed."""
-        if (m := _PLAIN.match(hit.raw)) is not None and b"fluxscale" not in hit.raw:
-            if (name := m["name"]) is not None:
-                self._task(name.decode(), hit, hit.number, scanner)
-            else:
-                self._step(int(m["n"]), m["title"].strip().decode(), hit.number)
+        if (m := _PLAIN.match(hit.raw)) is not None and self.feed_plain(
+                m, hit.number, hit.offset, hit.end, scanner):
             return
         line = hit.parse()
         if line.priority in ("WARN", "SEVERE"):
@@ -156,7 +157,7 @@ class _LogState(LogReader):
             self._task(m["name"], hit, line.number, scanner)
             if "fluxscale" in msg:  # "Begin Task: fluxscale" also opens a fluxscale run
                 self._fluxscale(line, msg)
-        elif self._fluxscale(line, msg):
+        elif self._fluxscale(line, msg) or msg[:1] not in _OTHER_FIRST:
             pass
         elif m := _STEP.match(msg):
             self._step(int(m["n"]), m["title"].strip(), line.number)
@@ -170,6 +171,18 @@ class _LogState(LogReader):
             self.au_version = (m["v"], line)
         elif _SYSCAL.match(msg):
             self.syscal.add(line)
+
+    def feed_plain(self, match: re.Match[bytes], number: int, offset: int, end: int,
+                   scanner: LogScanner) -> bool:
+        """Take a line :data:`_PLAIN` matched, unless ``fluxscale`` is in it."""
+        if match.string.find(b"fluxscale", match.pos, match.endpos) >= 0:
+            return False
+        if (name := match["name"]) is not None:
+            raw = bytes(match.string[match.pos:match.endpos])
+            self._task(name.decode(), Hit(number, offset, end, raw), number, scanner)
+        else:
+            self._step(int(match["n"]), match["title"].strip().decode(), number)
+        return True
 
     def _fluxscale(self, line: LogLine, msg: str) -> bool:
         """Feed the fluxscale runs *line* (its message stripped: *msg*); True if it was a

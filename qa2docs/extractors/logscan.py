@@ -28,17 +28,16 @@ keep (counts, first and last entries, the current step) crosses the pipe.
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 from contextlib import closing
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, ClassVar, Iterable, Iterator, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Callable, ClassVar, Iterator, NamedTuple, Sequence
 
 from qa2docs.errors import ExtractionError
 from qa2docs.extractors.logscan_lines import LogLine, decode_line, parse_line
-from qa2docs.extractors.logscan_ranges import map_ranges, scan_range, scan_records, worker_count
+from qa2docs.extractors.logscan_markers import Markers, compile_markers, markers_of
+from qa2docs.extractors.logscan_ranges import Lane, map_ranges, scan_range, scan_records
 
 if TYPE_CHECKING:
     from qa2docs.models.facts import Fact
@@ -53,44 +52,6 @@ _DATED_LINE = re.compile(rb"^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d", re.M)
 
 __all__ = ["Hit", "LogLine", "LogReader", "LogScanner", "Markers", "compile_markers",
            "decode_line", "markers_of", "parse_line", "scan_log"]
-
-
-@dataclass(frozen=True)
-class Markers:
-    """The two compiled forms of one marker set (see :func:`compile_markers`)."""
-
-    tabbed: re.Pattern[bytes]
-    """For tab-separated logs: each phrase right after the tab that opens the message."""
-    spaced: re.Pattern[bytes]
-    """For logger-window copies with spaces: each phrase anywhere in the line."""
-
-
-def compile_markers(message_starts: Iterable[bytes], priorities: Iterable[bytes] = ()) -> Markers:
-    """Build the marker regexes from message-start phrases and priority names.
-
-    Args:
-        message_starts: regex sources (bytes) that a wanted message begins with, after any
-            leading spaces or ``#`` (``##### Begin Task``).
-        priorities: priority names (``WARN``, ``SEVERE``) whose lines are wanted whatever
-            their message.
-    """
-    starts = b"|".join(message_starts)
-    prios = b"|".join(priorities)
-    # possessive: a failed try at a tab must not backtrack into the spaces (2x faster)
-    tabbed = [rb"[ #]*+(?:" + starts + rb")"] if starts else []
-    tabbed += [rb"(?:" + prios + rb")\t"] if prios else []
-    spaced = [rb"(?:" + starts + rb")"] if starts else []
-    spaced += [rb"[\t ](?:" + prios + rb")[\t ]"] if prios else []
-    if not spaced:
-        raise ValueError("no markers: give message starts or priorities")
-    return Markers(re.compile(rb"\t(?:" + b"|".join(tabbed) + rb")"),
-                   re.compile(b"|".join(spaced)))
-
-
-@functools.lru_cache(maxsize=64)
-def markers_of(message_starts: tuple[bytes, ...], priorities: tuple[bytes, ...] = ()) -> Markers:
-    """:func:`compile_markers`, compiled once per distinct marker set."""
-    return compile_markers(message_starts, priorities)
 
 
 class Hit(NamedTuple):
@@ -215,6 +176,9 @@ class LogReader:
     needles: ClassVar[tuple[bytes, ...]] = ()
     """Optional: literal bytes one of which every line that this reader's markers match
     contains; lets a shared scan skip this reader's regex on most other lines."""
+    plain: ClassVar[re.Pattern[bytes] | None] = None
+    """Optional: a regex that matches, from their first byte, lines this reader takes from
+    their bytes alone (see :meth:`feed_plain`)."""
     mergeable: ClassVar[bool] = False
     """True when the reader implements :meth:`fresh`, :meth:`partial` and :meth:`merge`, so
     that a large log can be read in ranges by forked workers (see :func:`scan_log`)."""
@@ -231,6 +195,14 @@ class LogReader:
     def feed(self, hit: Hit, scanner: LogScanner) -> None:
         """Take one matching line; *scanner* can read the lines after it."""
         raise NotImplementedError
+
+    def feed_plain(self, match: re.Match[bytes], number: int, offset: int, end: int,
+                   scanner: LogScanner) -> bool:
+        """(readers with :attr:`plain`) Take, as :meth:`feed` would, the line at byte
+        *offset* (up to *end*) numbered *number*, which :attr:`plain` matched (``match.string``
+        holds it from ``match.pos`` to ``match.endpos``); False: it was not taken and is fed
+        as a hit. A scan may offer a line here when it goes to this reader alone."""
+        return False
 
     def finish(self, scanner: LogScanner) -> None:
         """Called once after the scan; by default warns about the lines too long to scan."""
@@ -305,6 +277,31 @@ def _router(readers: Sequence[LogReader], tabbed: bool) -> _Router | None:
     return _Router(readers, tabbed) if len(readers) > 1 else None
 
 
+def _lane(readers: Sequence[LogReader], route: _Router | None, scanner: LogScanner,
+          failed: dict[int, Exception]) -> Lane | None:
+    """The lane of a range scan (see :func:`scan_range`) that offers the one reader with
+    :attr:`LogReader.plain` the lines that go to it alone (None: no such reader, or another
+    reader may want any line)."""
+    plain = [i for i, reader in enumerate(readers) if reader.plain is not None]
+    if len(plain) != 1 or (route is not None and route.always != plain):
+        return None
+    i, reader = plain[0], readers[plain[0]]
+    needle = route.any_needle if route is not None else None
+
+    def take(match: re.Match[bytes], number: int, offset: int, end: int) -> bool:
+        if i in failed or (needle is not None
+                           and needle.search(match.string, match.pos, match.endpos)):
+            return False
+        try:
+            return reader.feed_plain(match, number, offset, end, scanner)
+        except Exception as err:  # as in _feed
+            failed[i] = err
+            return True
+
+    assert reader.plain is not None
+    return reader.plain, take
+
+
 def _scan_merged(scanner: LogScanner, markers: Markers, readers: Sequence[LogReader],
                  failed: dict[int, Exception]) -> None:
     """Read the log in ranges: this process feeds *readers* the first range; forked workers
@@ -319,8 +316,9 @@ def _scan_merged(scanner: LogScanner, markers: Markers, readers: Sequence[LogRea
         local = readers if begin == 0 else [r.fresh() for r in readers]
         local_failed: dict[int, Exception] = failed if begin == 0 else {}
         long_lines, lines, unterminated = [], 0, 0
+        lane = _lane(local, route, scanner, local_failed)
         for kind, rel, offset, stop, raw in scan_range(fd, begin, end, regex,
-                                                        scanner.chunk_size):
+                                                        scanner.chunk_size, lane):
             if kind == "hit":
                 _feed(Hit(rel, offset, stop, raw), scanner, local, route, local_failed)
             elif kind == "long":
@@ -375,8 +373,7 @@ def scan_log(path: Path, readers: Sequence[LogReader]) -> dict[int, Exception]:
     failed: dict[int, Exception] = {}
     markers = markers_of(starts, prios)
     with LogScanner(path) as scanner:
-        size = os.fstat(scanner._file.fileno()).st_size
-        if all(r.mergeable for r in readers) and worker_count(size) > 1:
+        if all(r.mergeable for r in readers):  # in ranges if the file is large
             _scan_merged(scanner, markers, readers, failed)
         else:
             route: _Router | None = None

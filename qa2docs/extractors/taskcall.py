@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import copy
 import functools
+import re
 from typing import Any, NamedTuple
 
 from qa2docs.extractors.logscan import Hit, LogScanner
@@ -23,6 +24,11 @@ CALL_LOOKAHEAD = 40
 CALL_WINDOW = 65536
 """Bytes after a banner in which its call is looked for."""
 _FIRST_WINDOW = 4096
+_NOT_CONTINUED = re.compile(
+    rb"[0-9]{4}-[0-9][0-9]-[0-9][0-9][ T][0-9][0-9]:[0-9][0-9]:[0-9][0-9][^\t]*\t[^\t]*\t"
+    rb"(?:[^\t]*[^\t+])?\t")
+"""A line that :func:`parse_line` splits into date, priority, origin and message, whose
+origin does not end with ``+``: no continuation line (read without decoding it)."""
 
 
 def parse_task_call(text: str) -> dict[str, Any] | None:
@@ -91,6 +97,8 @@ def _find(name: str, hit: Hit, scanner: LogScanner, window: int) -> Any:
         if nxt.message.strip().startswith(start):
             call = [nxt.message.strip()]
             for j in range(i + 1, len(raws)):
+                if _NOT_CONTINUED.match(raws[j]):
+                    return nxt.number, " ".join(call)
                 cont = parse_line(hit.number + 1 + j, decode_line(raws[j]))
                 if not cont.is_continuation:
                     return nxt.number, " ".join(call)

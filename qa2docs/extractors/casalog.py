@@ -224,8 +224,8 @@ class _LogState(LogReader):
             task["params"] = self._params(task, hit, scanner)
         if name == "flagdata":  # every one: an antenna flagged in full counts
             params = task["params"] or self._params(task, hit, scanner, False) or {}
-            antennas = antennas_flagged_in_full(params, params.get("vis"))
-            if antennas and len(self.flagged) < TASKS_SHOWN:
+            if len(self.flagged) < TASKS_SHOWN and (
+                    antennas := antennas_flagged_in_full(params, params.get("vis"))):
                 self.flagged.append({"vis": params["vis"], "antennas": antennas,
                                      "line": line})
 

@@ -23,7 +23,9 @@ sessions) costs more in the readers than in the scan. When every reader of a lar
 :attr:`LogReader.mergeable`, the readers themselves run in the scan workers: each worker feeds
 fresh readers the hits of its range and sends back their partial results, which are merged
 into the first range's readers in file order (:func:`_scan_merged`); only what the readers
-keep (counts, first and last entries, the current step) crosses the pipe.
+keep (counts, first and last entries, the current step) crosses the pipe. A reader may also
+take its commonest lines (casalog: plain task banners and step posts) straight from the
+chunk, without a record or :class:`Hit` each (:attr:`LogReader.plain`, :func:`_lane`).
 """
 
 from __future__ import annotations

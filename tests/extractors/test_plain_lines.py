@@ -73,6 +73,7 @@ def slow(monkeypatch) -> None:
     monkeypatch.setattr(casalog._LogState, "plain", None)
     monkeypatch.setattr(casalog, "_PLAIN", re.compile(rb"(?!)"))
     monkeypatch.setattr(taskcall, "_HEAD_LINES", 0)
+    monkeypatch.setattr(taskcall, "_NOT_CONTINUED", re.compile(rb"(?!)"))
 
 
 @pytest.mark.parametrize("shown", [1, 7, 1000])

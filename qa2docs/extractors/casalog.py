@@ -77,7 +77,19 @@ _AU_VERSION = re.compile(
 )
 _STEP = re.compile(r"^Step\s+(?P<n>\d+)\b\s*(?P<title>.*)$")
 _BEGIN_TASK = re.compile(r"^#+\s*Begin Task:\s*(?P<name>\w+)")
+_PLAIN = re.compile(
+    rb"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?\tINFO\t[^\t\n]*\t"
+    rb"(?:#+ *Begin Task: *(?P<name>\w+)(?![\w\x80-\xff])"
+    rb"|Step +(?P<n>\d+)(?P<title>(?:[ !-/:-@\[-^`{-~][ -~]*)?)\r*\n?\Z)")
+"""A task banner or step post in the plain tab form, whose ASCII bytes give what parsing it
+would (:func:`parse_line` splits it into date, ``INFO``, origin and message; the message is
+what :data:`_BEGIN_TASK` or :data:`_STEP` match): the task's name ends before an ASCII
+non-word byte, and the step's number before an ASCII non-word byte, with only printable ASCII
+after it. Any other line (a banner with ``fluxscale`` in it included) is parsed."""
 _SYSCAL = re.compile(r"^In spw=\d+ found \d+ Tsys measurements with \d+ TIMEs")
+_OTHER_FIRST = frozenset("SCc$aI")
+"""The first characters of the messages :data:`_STEP`, :data:`_CASA_VERSION` (any case),
+:data:`_OTHER_VERSION` (any case), :data:`_AU_VERSION` and :data:`_SYSCAL` match."""
 _FLUXSCALE_PREFIXES = ("Found ", "Flux density for ", "Fitted spectrum for ")
 """The messages :meth:`FluxscaleRuns.feed` takes begin so, or mention ``fluxscale``."""
 
@@ -102,6 +114,7 @@ class _LogState(LogReader):
         rb"(?:analysisUtils|aU) version",
     )
     priorities = (rb"WARN", rb"SEVERE")
+    plain = _PLAIN
     mergeable = True
 
     def __init__(self, extractor: CasaLogExtractor, path: Path) -> None:
@@ -131,21 +144,23 @@ class _LogState(LogReader):
         self.warned_from = 0
 
     def feed(self, hit: Hit, scanner: LogScanner) -> None:
-        """Dispatch one marker line."""
+        """Dispatch one marker line: a plain task banner or step post (most lines of a
+        dense log) from its bytes (see :data:`_PLAIN`), any other line parsed."""
+        if (m := _PLAIN.match(hit.raw)) is not None and self.feed_plain(
+                m, hit.number, hit.offset, hit.end, scanner):
+            return
         line = hit.parse()
         if line.priority in ("WARN", "SEVERE"):
             self._message(line)
         msg = line.message.strip()
         if m := _BEGIN_TASK.match(msg):
-            self._task(m["name"], hit, line, scanner)
+            self._task(m["name"], hit, line.number, scanner)
             if "fluxscale" in msg:  # "Begin Task: fluxscale" also opens a fluxscale run
                 self._fluxscale(line, msg)
-        elif self._fluxscale(line, msg):
+        elif self._fluxscale(line, msg) or msg[:1] not in _OTHER_FIRST:
             pass
         elif m := _STEP.match(msg):
-            self.step = int(m["n"])
-            self.steps.add({"number": self.step, "title": m["title"].strip(),
-                            "line": line.number})
+            self._step(int(m["n"]), m["title"].strip(), line.number)
         elif m := _CASA_VERSION.match(msg):
             if self.version is not None and len(self.other_versions) < 100:
                 self.other_versions[self.version[0]] = None
@@ -156,6 +171,18 @@ class _LogState(LogReader):
             self.au_version = (m["v"], line)
         elif _SYSCAL.match(msg):
             self.syscal.add(line)
+
+    def feed_plain(self, match: re.Match[bytes], number: int, offset: int, end: int,
+                   scanner: LogScanner) -> bool:
+        """Take a line :data:`_PLAIN` matched, unless ``fluxscale`` is in it."""
+        if match.string.find(b"fluxscale", match.pos, match.endpos) >= 0:
+            return False
+        if (name := match["name"]) is not None:
+            raw = bytes(match.string[match.pos:match.endpos])
+            self._task(name.decode(), Hit(number, offset, end, raw), number, scanner)
+        else:
+            self._step(int(match["n"]), match["title"].strip().decode(), number)
+        return True
 
     def _fluxscale(self, line: LogLine, msg: str) -> bool:
         """Feed the fluxscale runs *line* (its message stripped: *msg*); True if it was a
@@ -187,16 +214,20 @@ class _LogState(LogReader):
         }
         self.messages.add(self.open_item)
 
-    def _task(self, name: str, hit: Hit, line: LogLine, scanner: LogScanner) -> None:
-        task = {"name": name, "line": line.number, "step": self.step, "params": None}
+    def _step(self, number: int, title: str, line: int) -> None:
+        self.step = number
+        self.steps.add({"number": number, "title": title, "line": line})
+
+    def _task(self, name: str, hit: Hit, line: int, scanner: LogScanner) -> None:
+        task = {"name": name, "line": line, "step": self.step, "params": None}
         if self.tasks.add((task, hit)) and not self.in_worker:  # the last ones': finish()
             task["params"] = self._params(task, hit, scanner)
         if name == "flagdata":  # every one: an antenna flagged in full counts
             params = task["params"] or self._params(task, hit, scanner, False) or {}
-            antennas = antennas_flagged_in_full(params, params.get("vis"))
-            if antennas and len(self.flagged) < TASKS_SHOWN:
+            if len(self.flagged) < TASKS_SHOWN and (
+                    antennas := antennas_flagged_in_full(params, params.get("vis"))):
                 self.flagged.append({"vis": params["vis"], "antennas": antennas,
-                                     "line": line.number})
+                                     "line": line})
 
     def _params(self, task: dict, hit: Hit, scanner: LogScanner, private: bool = True
                 ) -> dict[str, Any] | None:

@@ -23,22 +23,31 @@ sessions) costs more in the readers than in the scan. When every reader of a lar
 :attr:`LogReader.mergeable`, the readers themselves run in the scan workers: each worker feeds
 fresh readers the hits of its range and sends back their partial results, which are merged
 into the first range's readers in file order (:func:`_scan_merged`); only what the readers
-keep (counts, first and last entries, the current step) crosses the pipe.
+keep (counts, first and last entries, the current step) crosses the pipe. A reader may also
+take its commonest lines (casalog: plain task banners and step posts) straight from the
+chunk, without a record or :class:`Hit` each (:attr:`LogReader.plain`, :func:`_lane`).
 """
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 from contextlib import closing
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, ClassVar, Iterable, Iterator, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Callable, ClassVar, Iterator, NamedTuple, Sequence
 
 from qa2docs.errors import ExtractionError
-from qa2docs.extractors.logscan_lines import LogLine, decode_line, parse_line
-from qa2docs.extractors.logscan_ranges import map_ranges, scan_range, scan_records, worker_count
+from qa2docs.extractors.logscan_lines import (
+    DATED_LINE,
+    SNIFF_SIZE,
+    TAB_LINE,
+    LogLine,
+    decode_line,
+    log_problem,
+    parse_line,
+)
+from qa2docs.extractors.logscan_markers import Markers, compile_markers, markers_of
+from qa2docs.extractors.logscan_ranges import Lane, map_ranges, scan_range, scan_records
 
 if TYPE_CHECKING:
     from qa2docs.models.facts import Fact
@@ -46,51 +55,9 @@ if TYPE_CHECKING:
 CHUNK_SIZE = 16 * 1024 * 1024
 """Bytes read per chunk; also the longest line the scanner can return whole."""
 
-SNIFF_SIZE = 64 * 1024
-
-_TAB_LINE = re.compile(rb"^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?\t[A-Z]+\d?\t", re.M)
-_DATED_LINE = re.compile(rb"^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d", re.M)
 
 __all__ = ["Hit", "LogLine", "LogReader", "LogScanner", "Markers", "compile_markers",
            "decode_line", "markers_of", "parse_line", "scan_log"]
-
-
-@dataclass(frozen=True)
-class Markers:
-    """The two compiled forms of one marker set (see :func:`compile_markers`)."""
-
-    tabbed: re.Pattern[bytes]
-    """For tab-separated logs: each phrase right after the tab that opens the message."""
-    spaced: re.Pattern[bytes]
-    """For logger-window copies with spaces: each phrase anywhere in the line."""
-
-
-def compile_markers(message_starts: Iterable[bytes], priorities: Iterable[bytes] = ()) -> Markers:
-    """Build the marker regexes from message-start phrases and priority names.
-
-    Args:
-        message_starts: regex sources (bytes) that a wanted message begins with, after any
-            leading spaces or ``#`` (``##### Begin Task``).
-        priorities: priority names (``WARN``, ``SEVERE``) whose lines are wanted whatever
-            their message.
-    """
-    starts = b"|".join(message_starts)
-    prios = b"|".join(priorities)
-    # possessive: a failed try at a tab must not backtrack into the spaces (2x faster)
-    tabbed = [rb"[ #]*+(?:" + starts + rb")"] if starts else []
-    tabbed += [rb"(?:" + prios + rb")\t"] if prios else []
-    spaced = [rb"(?:" + starts + rb")"] if starts else []
-    spaced += [rb"[\t ](?:" + prios + rb")[\t ]"] if prios else []
-    if not spaced:
-        raise ValueError("no markers: give message starts or priorities")
-    return Markers(re.compile(rb"\t(?:" + b"|".join(tabbed) + rb")"),
-                   re.compile(b"|".join(spaced)))
-
-
-@functools.lru_cache(maxsize=64)
-def markers_of(message_starts: tuple[bytes, ...], priorities: tuple[bytes, ...] = ()) -> Markers:
-    """:func:`compile_markers`, compiled once per distinct marker set."""
-    return compile_markers(message_starts, priorities)
 
 
 class Hit(NamedTuple):
@@ -142,8 +109,8 @@ class LogScanner:
     def is_tab_separated(self) -> bool:
         """True when the dated lines near the start use tabs between all fields."""
         head = os.pread(self._file.fileno(), SNIFF_SIZE, 0)
-        dated = len(_DATED_LINE.findall(head))
-        return dated > 0 and len(_TAB_LINE.findall(head)) == dated
+        dated = len(DATED_LINE.findall(head))
+        return dated > 0 and len(TAB_LINE.findall(head)) == dated
 
     def hits(self, markers: Markers) -> Iterator[Hit]:
         """Yield each line matching *markers*, once, in file order.
@@ -172,10 +139,16 @@ class LogScanner:
         return [parse_line(hit.number + 1 + i, decode_line(raw))
                 for i, raw in enumerate(lines[:count])]
 
-    def raw_lines_after(self, hit: Hit, max_bytes: int) -> tuple[list[bytes], bool]:
+    def bytes_after(self, hit: Hit, max_bytes: int) -> bytes:
+        """The (up to) *max_bytes* bytes that follow *hit*."""
+        return os.pread(self._file.fileno(), max_bytes, hit.end)
+
+    def raw_lines_after(self, hit: Hit, max_bytes: int, data: bytes | None = None
+                        ) -> tuple[list[bytes], bool]:
         """The raw lines within *max_bytes* after *hit* (a cut last line dropped), and
-        whether they run to the end of the file (a larger window would give no more)."""
-        data = os.pread(self._file.fileno(), max_bytes, hit.end)
+        whether they run to the end of the file (a larger window would give no more);
+        *data*: those bytes (:meth:`bytes_after`), if read already."""
+        data = self.bytes_after(hit, max_bytes) if data is None else data
         lines = data.split(b"\n")
         if len(data) == max_bytes or data.endswith(b"\n"):
             lines.pop()  # a cut line, or the empty piece after the last newline
@@ -215,6 +188,9 @@ class LogReader:
     needles: ClassVar[tuple[bytes, ...]] = ()
     """Optional: literal bytes one of which every line that this reader's markers match
     contains; lets a shared scan skip this reader's regex on most other lines."""
+    plain: ClassVar[re.Pattern[bytes] | None] = None
+    """Optional: a regex that matches, from their first byte, lines this reader takes from
+    their bytes alone (see :meth:`feed_plain`)."""
     mergeable: ClassVar[bool] = False
     """True when the reader implements :meth:`fresh`, :meth:`partial` and :meth:`merge`, so
     that a large log can be read in ranges by forked workers (see :func:`scan_log`)."""
@@ -231,6 +207,14 @@ class LogReader:
     def feed(self, hit: Hit, scanner: LogScanner) -> None:
         """Take one matching line; *scanner* can read the lines after it."""
         raise NotImplementedError
+
+    def feed_plain(self, match: re.Match[bytes], number: int, offset: int, end: int,
+                   scanner: LogScanner) -> bool:
+        """(readers with :attr:`plain`) Take, as :meth:`feed` would, the line at byte
+        *offset* (up to *end*) numbered *number*, which :attr:`plain` matched (``match.string``
+        holds it from ``match.pos`` to ``match.endpos``); False: it was not taken and is fed
+        as a hit. A scan may offer a line here when it goes to this reader alone."""
+        return False
 
     def finish(self, scanner: LogScanner) -> None:
         """Called once after the scan; by default warns about the lines too long to scan."""
@@ -262,16 +246,45 @@ def _may_start_range(raw: bytes) -> bool:
     return not parse_line(1, decode_line(raw)).is_continuation
 
 
-Own = list[tuple[re.Pattern[bytes], "re.Pattern[bytes] | None"]]
-"""Each reader's own marker regex, and a regex of its :attr:`LogReader.needles` (None:
-none)."""
+class _Router:
+    """Which readers a hit line of a shared scan goes to: those whose own markers match it.
+    A reader none of whose :attr:`LogReader.needles` is in the line cannot match; when one
+    reader is left, it does (the union of all the markers matched the line). One search for
+    any needle settles most lines."""
+
+    def __init__(self, readers: Sequence[LogReader], tabbed: bool) -> None:
+        self.own = [r.markers().tabbed if tabbed else r.markers().spaced for r in readers]
+        self.needles = [re.compile(b"|".join(map(re.escape, r.needles))) if r.needles else None
+                        for r in readers]
+        self.always = [i for i, needles in enumerate(self.needles) if needles is None]
+        self.every = tuple(dict.fromkeys(n for r in readers for n in r.needles))
+
+    def any_needle(self, line: bytes | bytearray, begin: int = 0, end: int | None = None
+                   ) -> bool:
+        """Whether a needle of any reader is in *line* (``line[begin:end]``); a few
+        ``bytes.find`` are faster than a regex of them on a log line."""
+        for needle in self.every:
+            if line.find(needle, begin, end) >= 0:
+                return True
+        return False
+
+    def __call__(self, raw: bytes) -> list[int]:
+        """The indices of the readers the hit line *raw* goes to."""
+        if not self.any_needle(raw):
+            maybe = self.always
+        else:
+            maybe = [i for i, needles in enumerate(self.needles)
+                     if needles is None or needles.search(raw)]
+        if len(maybe) == 1:
+            return maybe
+        return [i for i in maybe if self.own[i].search(raw)]
 
 
-def _feed(hit: Hit, scanner: LogScanner, readers: Sequence[LogReader], own: Own | None,
+def _feed(hit: Hit, scanner: LogScanner, readers: Sequence[LogReader], route: _Router | None,
           failed: dict[int, Exception]) -> None:
-    """Give *hit* to each reader still going whose own markers match it (*own*: None when
+    """Give *hit* to each reader still going whose own markers match it (*route*: None when
     there is only one reader)."""
-    for i in (0,) if own is None else _matching(hit.raw, own):
+    for i in (0,) if route is None else route(hit.raw):
         if i in failed:
             continue
         try:
@@ -280,22 +293,33 @@ def _feed(hit: Hit, scanner: LogScanner, readers: Sequence[LogReader], own: Own 
             failed[i] = err
 
 
-def _matching(raw: bytes, own: Own) -> list[int]:
-    """The indices of the readers whose own markers match the hit line *raw*. A reader none
-    of whose needles is in the line cannot match; when one reader is left, it does (the
-    union of all the markers matched the line)."""
-    maybe = [i for i, (_, needles) in enumerate(own) if needles is None or needles.search(raw)]
-    if len(maybe) == 1:
-        return maybe
-    return [i for i in maybe if own[i][0].search(raw)]
+def _router(readers: Sequence[LogReader], tabbed: bool) -> _Router | None:
+    return _Router(readers, tabbed) if len(readers) > 1 else None
 
 
-def _own_markers(readers: Sequence[LogReader], tabbed: bool) -> Own | None:
-    if len(readers) < 2:
+def _lane(readers: Sequence[LogReader], route: _Router | None, scanner: LogScanner,
+          failed: dict[int, Exception]) -> Lane | None:
+    """The lane of a range scan (see :func:`scan_range`) that offers the one reader with
+    :attr:`LogReader.plain` the lines that go to it alone (None: no such reader, or another
+    reader may want any line)."""
+    plain = [i for i, reader in enumerate(readers) if reader.plain is not None]
+    if len(plain) != 1 or (route is not None and route.always != plain):
         return None
-    return [(r.markers().tabbed if tabbed else r.markers().spaced,
-             re.compile(b"|".join(map(re.escape, r.needles))) if r.needles else None)
-            for r in readers]
+    i, reader = plain[0], readers[plain[0]]
+    needle = route.any_needle if route is not None else None
+
+    def take(match: re.Match[bytes], number: int, offset: int, end: int) -> bool:
+        if i in failed or (needle is not None
+                           and needle(match.string, match.pos, match.endpos)):
+            return False
+        try:
+            return reader.feed_plain(match, number, offset, end, scanner)
+        except Exception as err:  # as in _feed
+            failed[i] = err
+            return True
+
+    assert reader.plain is not None
+    return reader.plain, take
 
 
 def _scan_merged(scanner: LogScanner, markers: Markers, readers: Sequence[LogReader],
@@ -305,17 +329,18 @@ def _scan_merged(scanner: LogScanner, markers: Markers, readers: Sequence[LogRea
     merged here in file order."""
     scanner.tab_separated = scanner.is_tab_separated()
     regex = markers.tabbed if scanner.tab_separated else markers.spaced
-    own = _own_markers(readers, scanner.tab_separated)
+    route = _router(readers, scanner.tab_separated)
     fd = scanner._file.fileno()
 
     def job(begin: int, end: int) -> tuple:
         local = readers if begin == 0 else [r.fresh() for r in readers]
         local_failed: dict[int, Exception] = failed if begin == 0 else {}
         long_lines, lines, unterminated = [], 0, 0
+        lane = _lane(local, route, scanner, local_failed)
         for kind, rel, offset, stop, raw in scan_range(fd, begin, end, regex,
-                                                        scanner.chunk_size):
+                                                        scanner.chunk_size, lane):
             if kind == "hit":
-                _feed(Hit(rel, offset, stop, raw), scanner, local, own, local_failed)
+                _feed(Hit(rel, offset, stop, raw), scanner, local, route, local_failed)
             elif kind == "long":
                 long_lines.append(rel)
             else:
@@ -340,22 +365,6 @@ def _scan_merged(scanner: LogScanner, markers: Markers, readers: Sequence[LogRea
             scanner.total_lines = before + unterminated
 
 
-def log_problem(path: Path) -> str | None:
-    """Why the file *path*, named as a casa log, is not one (empty, or no time-stamped line
-    in its first :data:`SNIFF_SIZE` bytes: garbage, or another file under a log's name)."""
-    try:
-        with open(path, "rb") as stream:
-            head = stream.read(SNIFF_SIZE)
-    except OSError as err:
-        return f"cannot read log: {err.strerror or err}"
-    if not head.strip():
-        return "empty casa log"
-    if _DATED_LINE.search(head) is None:
-        return (f"not a casa log: no time-stamped line in its first {SNIFF_SIZE // 1024} KiB; "
-                "nothing read from it")
-    return None
-
-
 def scan_log(path: Path, readers: Sequence[LogReader]) -> dict[int, Exception]:
     """Read the log at *path* once, feeding every reader the lines it asked for.
 
@@ -368,15 +377,14 @@ def scan_log(path: Path, readers: Sequence[LogReader]) -> dict[int, Exception]:
     failed: dict[int, Exception] = {}
     markers = markers_of(starts, prios)
     with LogScanner(path) as scanner:
-        size = os.fstat(scanner._file.fileno()).st_size
-        if all(r.mergeable for r in readers) and worker_count(size) > 1:
+        if all(r.mergeable for r in readers):  # in ranges if the file is large
             _scan_merged(scanner, markers, readers, failed)
         else:
-            own: Own | None = None
+            route: _Router | None = None
             for hit in scanner.hits(markers):
-                if own is None and len(readers) > 1:
-                    own = _own_markers(readers, scanner.tab_separated)
-                _feed(hit, scanner, readers, own, failed)
+                if route is None and len(readers) > 1:
+                    route = _Router(readers, scanner.tab_separated)
+                _feed(hit, scanner, readers, route, failed)
         for i, reader in enumerate(readers):
             if i not in failed:
                 try:

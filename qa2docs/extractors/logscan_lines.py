@@ -1,10 +1,17 @@
-"""One line of a CASA log: decoding it and splitting it into its fields (see
-:mod:`qa2docs.extractors.logscan`, which re-exports these names)."""
+"""One line of a CASA log: decoding it and splitting it into its fields; and whether a file
+named as a casa log is one (see :mod:`qa2docs.extractors.logscan`, which re-exports these
+names)."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import NamedTuple
+
+SNIFF_SIZE = 64 * 1024
+"""Bytes read at the start of a log to tell its form."""
+TAB_LINE = re.compile(rb"^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?\t[A-Z]+\d?\t", re.M)
+DATED_LINE = re.compile(rb"^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d", re.M)
 
 _DATED_FIELD = re.compile(r"[0-9]{4}-[0-9][0-9]-[0-9][0-9][ T][0-9][0-9]:[0-9][0-9]:[0-9][0-9]")
 """A date and time starting a decoded field: ASCII digits only, as ``\\d`` in the bytes
@@ -62,3 +69,19 @@ def parse_line(number: int, text: str) -> LogLine:
     else:
         origin, _, message = rest.partition(" ")
     return LogLine(number, text, m["date"], m["time"], m["priority"], origin.strip(), message)
+
+
+def log_problem(path: Path) -> str | None:
+    """Why the file *path*, named as a casa log, is not one (empty, or no time-stamped line
+    in its first :data:`SNIFF_SIZE` bytes: garbage, or another file under a log's name)."""
+    try:
+        with open(path, "rb") as stream:
+            head = stream.read(SNIFF_SIZE)
+    except OSError as err:
+        return f"cannot read log: {err.strerror or err}"
+    if not head.strip():
+        return "empty casa log"
+    if DATED_LINE.search(head) is None:
+        return (f"not a casa log: no time-stamped line in its first {SNIFF_SIZE // 1024} KiB; "
+                "nothing read from it")
+    return None

@@ -144,13 +144,22 @@ def _line_start(fd: int, pos: int) -> int:
         pos += len(data)
 
 
+Lane = tuple[re.Pattern[bytes], Callable[[re.Match[bytes], int, int, int], bool]]
+"""``(plain, take)``: see :func:`scan_range`."""
+
+
 def scan_range(fd: int, begin: int, stop_at: int, regex: re.Pattern[bytes],
-                chunk_size: int) -> Iterator[Record]:
+               chunk_size: int, lane: Lane | None = None) -> Iterator[Record]:
     """Scan bytes [begin, stop_at) of *fd*, which start at a line start.
 
     Yields ``("hit", line, offset, end, raw)`` and ``("long", line, 0, 0, b"")`` with line
     numbers counted from 1 at *begin*, then ``("end", lines, unterminated, 0, b"")``.
+    With a *lane* ``(plain, take)``, a hit line that *plain* matches from its first byte
+    (``plain.match(chunk, start, end)``) is first offered to ``take(match, line, offset,
+    end)``, and not yielded when that returns True: a dense log's commonest lines are then
+    taken without making a record of each.
     """
+    plain, take = lane or (None, None)
     buf = bytearray(chunk_size)
     view = memoryview(buf)
     kept = 0          # bytes carried over from the previous chunk (a partial line)
@@ -187,6 +196,9 @@ def scan_range(fd: int, begin: int, stop_at: int, regex: re.Pattern[bytes],
                 last_end = stop if last < 0 else last + 1
                 line += buf.count(b"\n", counted, first)
                 counted = first
+                if take is not None and (pm := plain.match(buf, first, last_end)) is not None \
+                        and take(pm, line, base + first, base + last_end):
+                    continue
                 yield ("hit", line, base + first, base + last_end, bytes(buf[first:last_end]))
             line += buf.count(b"\n", counted, stop)
             if eof:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import copy
 import functools
+import re
 from typing import Any, NamedTuple
 
 from qa2docs.extractors.logscan import Hit, LogScanner
@@ -23,6 +24,12 @@ CALL_LOOKAHEAD = 40
 CALL_WINDOW = 65536
 """Bytes after a banner in which its call is looked for."""
 _FIRST_WINDOW = 4096
+_HEAD_LINES = 3
+_NOT_CONTINUED = re.compile(
+    rb"[0-9]{4}-[0-9][0-9]-[0-9][0-9][ T][0-9][0-9]:[0-9][0-9]:[0-9][0-9][^\t]*\t[^\t]*\t"
+    rb"(?:[^\t]*[^\t+])?\t")
+"""A line that :func:`parse_line` splits into date, priority, origin and message, whose
+origin does not end with ``+``: no continuation line (read without decoding it)."""
 
 
 def parse_task_call(text: str) -> dict[str, Any] | None:
@@ -62,7 +69,13 @@ def find_call(name: str, hit: Hit, scanner: LogScanner, private: bool = True) ->
     :data:`CALL_LOOKAHEAD` lines within :data:`CALL_WINDOW` bytes whose message starts with
     ``name(``, joined with the continuation lines that follow it; None if there is none.
     *private*: the params are a copy the caller may keep and change."""
-    found = _find(name, hit, scanner, _FIRST_WINDOW)
+    data = scanner.bytes_after(hit, _FIRST_WINDOW)
+    head = data.split(b"\n", _HEAD_LINES)  # the call is mostly the next line: split no more
+    found = _UNDECIDED
+    if len(head) > _HEAD_LINES:  # the first lines complete: an answer there is final
+        found = _match(name, hit, head[:_HEAD_LINES], False)
+    if found is _UNDECIDED:
+        found = _find(name, hit, scanner, _FIRST_WINDOW, data)
     if found is _UNDECIDED:
         found = _find(name, hit, scanner, CALL_WINDOW)
     if found is None or found is _UNDECIDED:
@@ -75,18 +88,31 @@ def find_call(name: str, hit: Hit, scanner: LogScanner, private: bool = True) ->
 _UNDECIDED = object()
 
 
-def _find(name: str, hit: Hit, scanner: LogScanner, window: int) -> Any:
+def _find(name: str, hit: Hit, scanner: LogScanner, window: int,
+          data: bytes | None = None) -> Any:
     """(line number, call text), None, or :data:`_UNDECIDED` when the lines within *window*
-    bytes end before the answer is known and a larger window could hold more."""
-    raws, to_eof = scanner.raw_lines_after(hit, window)
+    bytes (*data*, if read already) end before the answer is known and a larger window
+    could hold more."""
+    raws, to_eof = scanner.raw_lines_after(hit, window, data)
     raws = raws[:CALL_LOOKAHEAD]
-    final = to_eof or len(raws) == CALL_LOOKAHEAD or window >= CALL_WINDOW
+    return _match(name, hit, raws, to_eof or len(raws) == CALL_LOOKAHEAD or window >= CALL_WINDOW)
+
+
+def _match(name: str, hit: Hit, raws: list[bytes], final: bool) -> Any:
+    """What :func:`_find` says of the complete lines *raws* after *hit*; *final*: no more
+    lines could follow them (else the answer may be :data:`_UNDECIDED`)."""
     start = name + "("
+    # a line whose message starts with an ASCII name's call has its bytes: skip the others
+    needle = start.encode() if start.isascii() else b""
     for i, raw in enumerate(raws):
+        if needle not in raw:
+            continue
         nxt = parse_line(hit.number + 1 + i, decode_line(raw))
-        if nxt.message.strip().startswith(start):
-            call = [nxt.message.strip()]
+        if (text := nxt.message.strip()).startswith(start):
+            call = [text]
             for j in range(i + 1, len(raws)):
+                if _NOT_CONTINUED.match(raws[j]):
+                    return nxt.number, " ".join(call)
                 cont = parse_line(hit.number + 1 + j, decode_line(raws[j]))
                 if not cont.is_continuation:
                     return nxt.number, " ".join(call)

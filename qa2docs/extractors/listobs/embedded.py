@@ -10,7 +10,7 @@ from typing import Callable, Iterator
 from qa2docs.extractors.base import Extractor
 from qa2docs.extractors.listobs.block import Block
 from qa2docs.extractors.listobs.parser import MS_NAME, Parser
-from qa2docs.extractors.listobs.selection import call_selection
+from qa2docs.extractors.listobs.selection import CALL, call_selection
 from qa2docs.extractors.logscan import Hit, LogReader, LogScanner, decode_line
 from qa2docs.models.facts import Fact
 
@@ -51,28 +51,37 @@ class SummaryReader(LogReader):
         self.starts: dict[str, list[tuple[int, int]]] = {}
         """(byte offset, line number) of each summary's first line, by MS path."""
         self.calls: list[tuple[int, str]] = []
-        """(line number, selection) of each echoed ``listobs(...)`` call."""
+        """(line number, message) of the echoed ``listobs(...)`` calls that may precede a
+        summary: of those with no summary start between them, only the last."""
+        self.last_start = 0
+        """The line number of the last summary start fed (0: none)."""
 
     def feed(self, hit: Hit, scanner: LogScanner) -> None:
         """Note where a summary starts, if *hit* is listobs output."""
         prefixed = _LOG_PREFIX.match(decode_line(hit.raw))
         if prefixed is not None and _LISTOBS_ORIGIN.match(prefixed["origin"]):
-            if (selection := call_selection(prefixed["msg"])) is not None:
-                self.calls.append((hit.number, selection))
+            if CALL.match(prefixed["msg"]):  # its selection is read if it counts (finish)
+                if self.calls and self.calls[-1][0] > self.last_start:
+                    self.calls[-1] = (hit.number, prefixed["msg"])  # the earlier cannot count
+                else:
+                    self.calls.append((hit.number, prefixed["msg"]))
                 return
             match = MS_NAME.search(prefixed["msg"])
             ms_path = match["path"] if match else ""
             self.starts.setdefault(ms_path, []).append((hit.offset, hit.number))
+            self.last_start = hit.number
 
     def fresh(self) -> SummaryReader:
         """A reader of a later range (see :meth:`LogReader.fresh`)."""
         new = copy.copy(self)
         new.starts = {}
         new.calls = []
+        new.last_start = 0
         return new
 
     def partial(self) -> tuple[dict[str, list[tuple[int, int]]], list[tuple[int, str]]]:
-        """Where the summaries of this range start, and its echoed ``listobs(...)`` calls."""
+        """Where the summaries of this range start, and its echoed ``listobs(...)`` calls
+        that may precede one."""
         return self.starts, self.calls
 
     def merge(self, partial: object, lines_before: int, scanner: LogScanner) -> None:
@@ -82,7 +91,9 @@ class SummaryReader(LogReader):
         for ms_path, starts in starts_of.items():
             self.starts.setdefault(ms_path, []).extend(
                 (offset, number + lines_before) for offset, number in starts)
-        self.calls.extend((number + lines_before, selection) for number, selection in calls)
+        self.calls.extend((number + lines_before, message) for number, message in calls)
+        self.last_start = max([self.last_start] + [number + lines_before for starts in
+                                                   starts_of.values() for _, number in starts])
 
     def finish(self, scanner: LogScanner) -> None:
         """Read the summaries that decide the facts, in file order (see the class doc).
@@ -103,8 +114,8 @@ def _call_before(calls: list[tuple[int, str]], starts: list[int], number: int) -
     """The selection of the ``listobs(...)`` call echoed after the summary before line
     *number* and before it, if any."""
     previous = max((n for n in starts if n < number), default=0)
-    found = [selection for line, selection in calls if previous < line < number]
-    return found[-1] if found else None
+    found = [message for line, message in calls if previous < line < number]
+    return call_selection(found[-1]) if found else None
 
 
 class _Quiet:

@@ -128,10 +128,12 @@ def regenerate(root: Path | str, html: bool = True, pdf: bool = True,
             # the input problems depend only on the inputs (their mtimes, the EB dirs'
             # entries, the links' targets), all in the key: the recorded ones still hold
             return Outcome(root, "skipped", "up to date", problems=list(state["problems"]))
+        from qa2docs.collect.extraction import extraction_scope
         from qa2docs.report.build import make_reports
 
-        written = make_reports(root, html=html, pdf=pdf)
-        problems = input_problems(sb)
+        with extraction_scope():  # the input rules see the facts the reports were made from
+            written = make_reports(root, html=html, pdf=pdf)
+            problems = input_problems(sb)
         state = {"version": _STATE_VERSION, "inputs": inputs, "formats": formats,
                  "reports": _mtimes(written, root), "problems": problems}
         write_atomically(state_path(root), json.dumps(state, indent=1, sort_keys=True) + "\n",

@@ -76,7 +76,7 @@ def _make_reports(path: Path, html: bool, pdf: bool, out_dir: Path | str | None,
     common = {"generated": stamp, "version": __version__}
     project = load_project_of(sb)
     state = State(sb.state_dir)
-    validation = run_validation(sb.root)
+    validation = run_validation(sb, project)
     images = ImageResolver(sb.root, out)
     one_eb = _selects_one_eb(path, sb)
     ebs = sb.selected if one_eb else sb.ebs

@@ -52,9 +52,8 @@ def reused_figure(kind: str, nrows: int, ncols: int, build: Callable[[Any, list]
     key = (kind, nrows, ncols, width, height)
     if key in cache:
         fig, axes = cache[key]
-        if fig._suptitle is not None:
-            fig._suptitle.remove()
-            fig._suptitle = None
+        if fig.get_suptitle():
+            fig.suptitle("")  # an empty text draws nothing
         for ax in axes:
             _empty(ax)
         return fig, axes

@@ -217,6 +217,10 @@ def clear_caches(roots_dir: Path) -> None:
 
 
 def run_dask(roots_dir: Path, repeat: int) -> None:
+    # The scheduler runs in this process and unpickles the tasks, the workers are started
+    # from it: both must import this checkout's qa2docs, as the client does.
+    os.environ["PYTHONPATH"] = str(REPO)
+    sys.path.insert(0, str(REPO))
     from distributed import LocalCluster
 
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,

@@ -205,3 +205,31 @@ def test_a_skipped_root_still_reports_its_input_problems(tree, tmp_path):
     third = run_cli("batch", str(top), "--html")
     assert _summary(third)[:3] == (1, 0, 0)
     assert "QA2402" in third.stderr and "QA2404" in third.stderr
+
+
+def _collector_state() -> tuple[int, tuple[int, int, int]]:
+    import gc
+
+    return gc.get_freeze_count(), gc.get_threshold()
+
+
+def test_a_pool_worker_settles_its_collector_after_its_first_root(tree):
+    """After its first SB root a pool worker freezes what is alive (full collections no
+    longer scan matplotlib and the models for every root) and collects less often; the
+    process that runs the pool is left alone."""
+    import gc
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from qa2docs.workflow import batch
+
+    before = _collector_state()
+    fork = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=1, mp_context=fork) as pool:
+        assert pool.submit(_collector_state).result()[1] == gc.get_threshold()
+        outcome = pool.submit(batch._regenerate_settled, tree / "good" / "B", True, False,
+                              True).result()
+        frozen, thresholds = pool.submit(_collector_state).result()
+    assert outcome.status == "regenerated", outcome
+    assert frozen > 0 and thresholds == batch.GC_THRESHOLDS
+    assert _collector_state() == before

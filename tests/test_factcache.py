@@ -411,3 +411,25 @@ def test_every_code_pattern_of_the_digest_names_files():
                 for p in package.glob(pattern)}
     assert {"collect/resolve.py", "extractors/calscript/__init__.py",
             "extractors/listobs/__init__.py", "models/facts.py"} <= digested
+
+
+def test_a_report_run_looks_at_each_dir_once(root, monkeypatch):
+    """make_reports validates, reports and runs the input rules on the same facts: each dir
+    is extracted (or its cache read) once, not once per stage."""
+    from qa2docs.report.build import make_reports
+
+    looked: list[str] = []
+    real = collect._cached_extract_dir
+
+    def counting(directory, *args):
+        looked.append(Path(directory).name)
+        return real(directory, *args)
+
+    monkeypatch.setattr(collect, "_cached_extract_dir", counting)
+    make_reports(root, pdf=False, now=NOW)
+    sb = discover(root)
+    assert sorted(looked) == sorted([eb.dir.name for eb in sb.ebs] + [sb.calibrated.name])
+    looked.clear()
+    collect.eb_facts(_eb(root))
+    collect.eb_facts(_eb(root))  # outside a report run: looked at on each call
+    assert looked == [_eb(root).dir.name] * 2

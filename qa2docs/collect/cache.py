@@ -232,20 +232,30 @@ def _tree(top: Path, label: str, out: dict[str, Any]) -> None:
 
 def code_digest(extractors: dict[str, type[Extractor]]) -> str:
     """A digest of the source of the collection stage, resolver and every extractor class."""
-    package = Path(qa2docs.__file__).parent
-    files = {p for pattern in CODE for p in package.glob(pattern)}
-    for cls in extractors.values():
-        try:
-            source = inspect.getsourcefile(cls)
-        except TypeError:  # a class without a source file: its name is in the key
-            source = None
-        if source:
-            files.add(Path(source))
+    files = set(_package_code(Path(qa2docs.__file__).parent))
+    files.update(source for cls in extractors.values() if (source := _source_file(cls)))
     digest = hashlib.sha256()
     for path in sorted(files):
         st = _stat(path)
         digest.update(f"{path}\0{_file_digest(path, *st) if st else '-'}\0".encode())
     return digest.hexdigest()
+
+
+@lru_cache(maxsize=4)
+def _package_code(package: Path) -> tuple[Path, ...]:
+    """The package's files that decide the facts (:data:`CODE`), listed once per process:
+    their contents are digested on each call, by stat."""
+    return tuple(p for pattern in CODE for p in package.glob(pattern))
+
+
+@lru_cache(maxsize=256)
+def _source_file(cls: type) -> Path | None:
+    """The file a class is defined in; None for a class without one (its name is keyed)."""
+    try:
+        source = inspect.getsourcefile(cls)
+    except TypeError:
+        return None
+    return Path(source) if source else None
 
 
 @lru_cache(maxsize=256)

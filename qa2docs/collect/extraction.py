@@ -9,9 +9,11 @@ from __future__ import annotations
 import logging
 import os
 from collections import defaultdict
+from contextlib import contextmanager
+from contextvars import ContextVar
 from fnmatch import fnmatch
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from qa2docs.collect.cache import open_cache
 from qa2docs.collect.factset import FactSet
@@ -43,13 +45,47 @@ def extract_dir(directory: Path, name: str, level: str = "eb") -> FactSet:
     return _with_problems(result, directory, extractors, level)
 
 
+_scope: ContextVar[dict[tuple[str, str, str, str], FactSet] | None] = ContextVar(
+    "qa2docs_extraction_scope", default=None)
+"""The facts of each directory looked at in the current :func:`extraction_scope` (per thread:
+a dask worker may run SB roots in threads)."""
+
+
+@contextmanager
+def extraction_scope() -> Iterator[None]:
+    """Within it, each directory's facts are extracted (or loaded from the fact cache) once:
+    the validation, the reports and the input rules of one SB root share them rather than
+    stat every input, key and load the cache again. Only for work that changes no input
+    (a report run); scopes nest (the outermost one holds the facts)."""
+    if _scope.get() is not None:
+        yield
+        return
+    token = _scope.set({})
+    try:
+        yield
+    finally:
+        _scope.reset(token)
+
+
 def cached_extract_dir(directory: Path, name: str, level: str = "eb",
                        root: Path | None = None) -> FactSet:
-    """:func:`extract_dir`, through the fact cache of SB root *root* (none: no cache).
+    """:func:`extract_dir`, through the fact cache of SB root *root* (none: no cache), and
+    once per directory in an :func:`extraction_scope`.
 
     The result is the same as a fresh extraction's: the cache is used only when every input
     and the extractors' code are as they were when it was written (:mod:`qa2docs.collect.cache`).
     """
+    scope = _scope.get()
+    if scope is None:
+        return _cached_extract_dir(directory, name, level, root)
+    key = (str(directory), name, level, str(root))
+    if key not in scope:
+        scope[key] = _cached_extract_dir(directory, name, level, root)
+    return scope[key]
+
+
+def _cached_extract_dir(directory: Path, name: str, level: str,
+                        root: Path | None) -> FactSet:
     extractors = get_extractors()
     inputs = eb_inputs(directory, extractors, level)
     cache = open_cache(root, directory, name, level, inputs, extractors)

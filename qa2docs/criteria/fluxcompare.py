@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
+from qa2docs.render.figures import SVG_METADATA, fixed_margins, reused_figure
+
 PerEB = Mapping[str, Mapping[str, Any]]
 
 
@@ -162,20 +164,29 @@ def plot_flux_comparison(per_eb: PerEB, path: Path, title: str | None = None) ->
     path = Path(path)
     if path.suffix.lower() not in (".png", ".svg"):
         raise ValueError(f"{path}: the plot must be .png or .svg")
-    import matplotlib
+    fig = draw_flux_comparison(per_eb, title)
+    if path.suffix.lower() == ".png":
+        fig.savefig(path, dpi=110)
+    else:
+        fig.savefig(path, metadata=SVG_METADATA)
+    return path
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+
+def draw_flux_comparison(per_eb: PerEB, title: str | None = None) -> Any:
+    """:func:`plot_flux_comparison`'s figure, drawn on this thread's reused figure (see
+    :func:`~qa2docs.render.figures.reused_figure`: save it before the next call)."""
+    from matplotlib import rcParams
 
     rows = compare_flux_densities(per_eb, tolerance=math.inf)
     fits = {eb: _labelled(facts.get("fitted_spectra") or [], ()) for eb, facts in per_eb.items()}
     sources = sorted({r.source for r in rows} | {k[0] for f in fits.values() for k in f})
     ncols = min(3, max(1, len(sources)))
     nrows = max(1, math.ceil(len(sources) / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(5.2 * ncols, 3.9 * nrows), squeeze=False)
-    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    fig, axes = reused_figure("flux comparison", nrows, ncols, _build,
+                              5.2 * ncols, 3.9 * nrows)
+    colours = rcParams["axes.prop_cycle"].by_key()["color"]
     markers = "osD^vP*X"
-    for ax, source in zip(axes.flat, sources):
+    for ax, source in zip(axes, sources):
         src_rows = [r for r in rows if r.source == source]
         freqs = [v.freq_hz for r in src_rows for v in r.values.values() if v and v.freq_hz]
         freqs += [f["ref_freq_hz"] for t in fits.values() for k, f in t.items()
@@ -200,24 +211,18 @@ def plot_flux_comparison(per_eb: PerEB, path: Path, title: str | None = None) ->
         ax.set_title(source, y=1.0)  # no automatic placement: it measures every label
         ax.set_xlabel("Frequency [GHz]")
         ax.set_ylabel("Flux density [Jy]")
-        ax.grid(alpha=0.3)
         ax.legend(fontsize="x-small")
-    for ax in list(axes.flat)[len(sources):]:
+    for ax in axes[len(sources):]:
         ax.set_visible(False)
     fig.suptitle(title or _title(list(per_eb)))
+    return fig
+
+
+def _build(fig: Any, axes: list) -> None:
+    """What every comparison figure shares: margins and grids."""
+    for ax in axes:
+        ax.grid(alpha=0.3)
     fixed_margins(fig, left=0.75, right=0.2, bottom=0.55, top=0.85, wspace=0.3, hspace=0.45)
-    fig.savefig(path, dpi=110 if path.suffix.lower() == ".png" else None)
-    plt.close(fig)
-    return path
-
-
-def fixed_margins(fig: Any, left: float, right: float, bottom: float, top: float,
-                  wspace: float | None = None, hspace: float | None = None) -> None:
-    """Margins of a matplotlib figure in inches, set once. A tight or constrained layout
-    measures every label on each draw: half the time of a report's figure (~0.1 s each)."""
-    w, h = fig.get_size_inches()
-    fig.subplots_adjust(left=left / w, right=1 - right / w, bottom=bottom / h, top=1 - top / h,
-                        wspace=wspace, hspace=hspace)
 
 
 def _title(ebs: list[str]) -> str:

@@ -22,7 +22,7 @@ from typing import Any
 
 from qa2docs import __version__
 from qa2docs.answers.merge import State
-from qa2docs.collect.extraction import eb_facts
+from qa2docs.collect.extraction import eb_facts, extraction_scope
 from qa2docs.discover.layout import SBLayout, discover, load_project_of
 from qa2docs.errors import Qa2DocsError
 from qa2docs.fileio import trace_worker
@@ -59,7 +59,12 @@ def make_reports(path: Path | str, html: bool = True, pdf: bool = True,
     Returns:
         The paths written, EB reports first.
     """
-    path = Path(path)
+    with extraction_scope():  # validation and pages share each dir's facts
+        return _make_reports(Path(path), html, pdf, out_dir, now, jobs)
+
+
+def _make_reports(path: Path, html: bool, pdf: bool, out_dir: Path | str | None,
+                  now: datetime | None, jobs: int) -> list[Path]:
     sb = discover(path)
     if not sb.ebs:
         raise Qa2DocsError(f"{sb.root}: no EB directories under {sb.work}; nothing to report")
@@ -71,7 +76,7 @@ def make_reports(path: Path | str, html: bool = True, pdf: bool = True,
     common = {"generated": stamp, "version": __version__}
     project = load_project_of(sb)
     state = State(sb.state_dir)
-    validation = run_validation(sb.root)
+    validation = run_validation(sb, project)
     images = ImageResolver(sb.root, out)
     one_eb = _selects_one_eb(path, sb)
     ebs = sb.selected if one_eb else sb.ebs

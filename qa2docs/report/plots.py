@@ -3,40 +3,25 @@ the flux equalisation table (matplotlib, imported when a figure is drawn)."""
 
 from __future__ import annotations
 
-import io
-from pathlib import Path
 from typing import Any
 
 from qa2docs.collect.factset import FactSet
-from qa2docs.criteria.fluxcompare import fixed_margins
 from qa2docs.discover.layout import SBLayout
 from qa2docs.models import Project
 from qa2docs.models.common import ASDM_UID_RE, short_id
+from qa2docs.render.figures import fixed_margins, reused_figure, svg_bytes
 from qa2docs.render.html import Image, data_uri
 from qa2docs.report.rows import fact_value
 
 
-def _svg_settings() -> None:
-    """Stable ids and plain text in every SVG figure (set before each drawing)."""
-    import matplotlib
-
-    matplotlib.rcParams["svg.hashsalt"] = "qa2docs"  # stable ids in the SVG
-    matplotlib.rcParams["svg.fonttype"] = "none"
-
-
-def _figure(width: float = 6.4, height: float = 3.4):
-    _svg_settings()
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(width, height))
+def _build_flux_plot(fig, axes: list) -> None:
+    """What every flux vs frequency figure shares: margins, grid."""
     fixed_margins(fig, left=0.75, right=0.15, bottom=0.5, top=0.15)
-    return fig, fig.add_subplot()
+    axes[0].grid(alpha=0.3)
 
 
 def _svg(fig) -> str:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": "qa2docs"})
-    return data_uri(buf.getvalue(), "image/svg+xml")
+    return data_uri(svg_bytes(fig), "image/svg+xml")
 
 
 def _log_scale_if_wide(ax, values: list[float]) -> None:
@@ -56,7 +41,7 @@ def flux_plot(flux_densities: list[dict], fitted: list[dict]) -> Image:
     if not points:
         return Image("flux vs frequency", missing="no fluxscale result with a frequency to plot")
     try:
-        fig, ax = _figure()
+        fig, (ax,) = reused_figure("flux vs frequency", 1, 1, _build_flux_plot, 6.4, 3.4)
     except ImportError as err:
         return Image("flux vs frequency", missing=f"matplotlib not available ({err})")
     sources = sorted({r["source"] for r in points})
@@ -79,7 +64,6 @@ def flux_plot(flux_densities: list[dict], fitted: list[dict]) -> Image:
     _log_scale_if_wide(ax, [r["flux_jy"] for r in points])
     ax.set_xlabel("Frequency (GHz)")
     ax.set_ylabel("Flux density (Jy)")
-    ax.grid(alpha=0.3)
     ax.legend(fontsize="small")
     return Image("flux vs frequency", src=_svg(fig))
 
@@ -94,7 +78,7 @@ def flux_comparison(sb: SBLayout, factsets: list[FactSet], sfs: FactSet,
     from qa2docs.criteria.fluxcompare import (
         compare_fitted_spectra,
         compare_flux_densities,
-        plot_flux_comparison,
+        draw_flux_comparison,
     )
     from qa2docs.criteria.tolerances import load_tolerances
 
@@ -115,12 +99,7 @@ def flux_comparison(sb: SBLayout, factsets: list[FactSet], sfs: FactSet,
                      "flagged": r.flagged})
     plot = Image("flux comparison", missing="no EB has a fluxscale result to compare")
     if any(r["mean"] is not None for r in rows):
-        import tempfile
-
-        _svg_settings()
-        with tempfile.TemporaryDirectory() as tmp:
-            svg = plot_flux_comparison(per_eb, Path(tmp) / "comparison.svg")
-            plot = Image("flux comparison", src=data_uri(svg.read_bytes(), "image/svg+xml"))
+        plot = Image("flux comparison", src=_svg(draw_flux_comparison(per_eb)))
     return {"labels": labels, "rows": rows, "plot": plot,
             "tolerance": (f"{100 * limit:.0f} % for Band {'/'.join(map(str, bands))} "
                           f"({tol.cite(spread[1])})") if spread else None}

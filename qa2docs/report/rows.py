@@ -149,19 +149,20 @@ class Validation:
         return [f for f in self.findings if id(f) not in about_ebs]
 
 
-def run_validation(root: Path) -> Validation:
-    """``qa2docs.validate.validate_path`` when this copy has it; never fails the report."""
+def run_validation(sb: SBLayout, project: Project | None) -> Validation:
+    """``qa2docs validate`` of the whole SB (:func:`qa2docs.validate.run.validate_sb`, on the
+    layout and project the report has read) when this copy has it; never fails the report."""
     try:
-        from qa2docs.validate.run import validate_path
+        from qa2docs.validate.run import validate_sb
     except ImportError:
         return Validation(False, error="validation not available in this copy of qa2docs")
     try:
-        report = validate_path(root)
+        found = validate_sb(sb, project)
     except Qa2DocsError as err:
         return Validation(False, error=f"validation failed: {err}")
     order = {"error": 0, "warning": 1, "info": 2}
-    findings = sorted(report.findings, key=lambda f: (order.get(str(f.severity), 3),
-                                                      str(f.document), f.line or 0))
+    findings = sorted(found, key=lambda f: (order.get(str(f.severity), 3),
+                                            str(f.document), f.line or 0))
     return Validation(True, findings)
 
 

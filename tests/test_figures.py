@@ -1,0 +1,87 @@
+"""Figures drawn again on a reused matplotlib figure carry nothing of the previous drawing."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from qa2docs.criteria.fluxcompare import draw_flux_comparison
+from qa2docs.render.figures import svg_bytes
+from qa2docs.report.plots import flux_plot
+
+pytest.importorskip("matplotlib")
+
+
+def _fluxes(scale: float, sources: dict[str, float]) -> tuple[list[dict], list[dict]]:
+    """Per-spw flux densities and fits of *sources* (name -> flux at 100 GHz) times *scale*."""
+    rows = [{"source": s, "spw": spw, "freq_hz": (90 + 4 * spw) * 1e9,
+             "flux_jy": scale * f * (1 + 0.01 * spw), "error_jy": 0.02 * f}
+            for s, f in sources.items() for spw in range(4)]
+    fits = [{"source": s, "flux_jy": scale * f, "ref_freq_hz": 100e9, "spidx": -0.7}
+            for s, f in sources.items()]
+    return rows, fits
+
+
+# A: two bright-and-faint calibrators (log axis), three EBs; B: one source, linear, two EBs
+A = _fluxes(1.0, {"J0001+0001": 12.0, "J0002+0002": 0.3})
+B = _fluxes(0.9, {"J1751+0939": 2.2})
+A_EBS = {f"X{i}": {"flux_densities": _fluxes(1 + 0.03 * i, {"J0001+0001": 12.0,
+                                                           "J0002+0002": 0.3})[0],
+                   "fitted_spectra": A[1]} for i in range(3)}
+B_EBS = {f"Y{i}": {"flux_densities": _fluxes(1 + 0.05 * i, {"J1751+0939": 2.2,
+                                                           "J1851+0035": 0.28})[0],
+                   "fitted_spectra": []} for i in range(2)}
+
+
+def _fresh(draw):
+    """What *draw* gives on a thread that has drawn nothing (its own, new figures)."""
+    out = []
+    thread = threading.Thread(target=lambda: out.append(draw()))
+    thread.start()
+    thread.join()
+    return out[0]
+
+
+def test_flux_plot_drawn_after_another_equals_a_fresh_drawing():
+    before = flux_plot(*A).src  # log axis, two sources
+    after = flux_plot(*B).src
+    assert after != before
+    assert after == _fresh(lambda: flux_plot(*B).src)
+    assert flux_plot(*A).src == before  # and back: the log axis comes back too
+
+
+def test_flux_comparison_drawn_after_another_equals_a_fresh_drawing():
+    first = svg_bytes(draw_flux_comparison(A_EBS))
+    second = svg_bytes(draw_flux_comparison(B_EBS))
+    assert b"X2 fit" in first and b"X2" not in second and b"Y1" in second
+    assert second == _fresh(lambda: svg_bytes(draw_flux_comparison(B_EBS)))
+    assert svg_bytes(draw_flux_comparison(A_EBS)) == first
+
+
+def test_a_comparison_shows_the_panels_an_earlier_one_hid():
+    def ebs(n_sources: int) -> dict:
+        names = {f"J000{k}+000{k}": 1.0 + k for k in range(n_sources)}
+        return {f"X{i}": {"flux_densities": _fluxes(1 + 0.02 * i, names)[0],
+                          "fitted_spectra": []} for i in range(2)}
+
+    four = draw_flux_comparison(ebs(4))  # 2 x 3 panels, two hidden
+    assert [ax.get_visible() for ax in four.axes] == [True] * 4 + [False] * 2
+    svg_bytes(four)
+    five = draw_flux_comparison(ebs(5))  # the same 2 x 3 figure, one hidden
+    assert five is four
+    assert [ax.get_visible() for ax in five.axes] == [True] * 5 + [False]
+    assert svg_bytes(five) == _fresh(lambda: svg_bytes(draw_flux_comparison(ebs(5))))
+
+
+def test_the_svg_is_matplotlibs_own():
+    """The canvas that keeps text sizes across drawings writes what matplotlib's does."""
+    import io
+
+    fig = draw_flux_comparison(A_EBS)
+    ours = svg_bytes(fig)
+    theirs = io.BytesIO()
+    fig.savefig(theirs, format="svg", backend="svg", metadata={"Date": None,
+                                                                "Creator": "qa2docs"})
+    assert ours == theirs.getvalue()
+    assert svg_bytes(draw_flux_comparison(A_EBS)) == ours  # sizes now from the kept ones

@@ -27,7 +27,8 @@ from qa2docs.discover.layout import SBLayout, discover, load_project_of
 from qa2docs.errors import Qa2DocsError
 from qa2docs.fileio import trace_worker
 from qa2docs.render.html import ImageResolver, render_html, write_html
-from qa2docs.report.eb import eb_context, print_gallery
+from qa2docs.report.eb import eb_context
+from qa2docs.report.printing import print_context
 from qa2docs.report.rows import REPORT_DIR, eb_report_name, run_validation, sb_report_name
 from qa2docs.report.sb import sb_context
 
@@ -115,8 +116,7 @@ def _write(ctx: dict[str, Any], name: str, html_path: Path, html: bool, pdf: boo
         written.append(write_html(html_path, render_html(f"html/{name}.html.j2", pdf=False, **ctx)))
     if pdf:
         pdf_path = html_path.with_suffix(".pdf")
-        if "gallery" in ctx:
-            ctx = dict(ctx, gallery=print_gallery(ctx["gallery"], PDF_GALLERY_MAX, PDF_THUMB_PX))
+        ctx = print_context(ctx, PDF_GALLERY_MAX, PDF_THUMB_PX)
         prints.append((render_html(f"pdf/{name}.pdf.j2", pdf=True, **ctx), pdf_path,
                        html_path.parent, root))
         written.append(pdf_path)

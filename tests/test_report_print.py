@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import html
 import re
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 from test_report import NOW, build_sample
 
 from qa2docs.discover.layout import discover
+from qa2docs.errors import PdfBackendError
 from qa2docs.report.build import make_reports
 from qa2docs.report.printing import print_findings, ranges, scan_groups
 from qa2docs.report.rows import eb_report_name, run_validation, sb_report_name
@@ -118,3 +120,37 @@ def test_print_findings_lists_errors_and_warnings_and_counts_infos():
     assert out["listed"] == found[:2]
     assert out["infos"] == [{"rule": "QA2301", "count": 3, "where": "lines 37, 40–41"},
                             {"rule": "QA2302", "count": 1, "where": ""}]
+
+
+def test_write_pdf_parses_the_stylesheet_once_and_restores_the_collector(tmp_path, monkeypatch):
+    """The stylesheet is parsed once per process, the collector's threshold is raised while
+    WeasyPrint runs and put back after it (also when it fails)."""
+    from qa2docs.render import pdf
+
+    weasyprint = pdf.load_weasyprint()
+    parsed, seen = [], []
+    real_css, real_html = weasyprint.CSS, weasyprint.HTML
+    monkeypatch.setattr(weasyprint, "CSS", lambda **kw: parsed.append(kw) or real_css(**kw))
+
+    def html(**kw):
+        seen.append(gc.get_threshold()[0])
+        return real_html(**kw)
+
+    monkeypatch.setattr(weasyprint, "HTML", html)
+    pdf._stylesheet.cache_clear()
+    before = gc.get_threshold()
+    css = "@page { size: A6; } p { color: #123456; }"
+    for name in ("a.pdf", "b.pdf"):
+        pdf.write_pdf("<p>x</p>", tmp_path / name, tmp_path, tmp_path, css)
+        assert (tmp_path / name).read_bytes().startswith(b"%PDF")
+    assert len(parsed) == 1 and seen == [pdf.PRINT_GC_THRESHOLD] * 2
+    assert gc.get_threshold() == before
+
+    def broken(**kw):
+        raise ValueError("boom")
+
+    monkeypatch.setattr(weasyprint, "HTML", broken)
+    with pytest.raises(PdfBackendError, match="boom"):
+        pdf.write_pdf("<p>x</p>", tmp_path / "c.pdf", tmp_path, tmp_path, css)
+    assert gc.get_threshold() == before
+    pdf._stylesheet.cache_clear()

@@ -104,8 +104,9 @@ WeasyPrint an image to decode and lay out."""
 PDF_THUMB_PX = 320
 """Longest side of a plot in the PDF, in pixels: ~180 dpi at the printed 45 mm."""
 
-PdfJob = tuple[str, Path, Path, Path]
-"""What one PDF needs: its HTML text, its path, the folder URLs resolve from, the SB root."""
+PdfJob = tuple[str, Path, Path, Path, str]
+"""What one PDF needs: its HTML text, its path, the folder URLs resolve from, the SB root,
+its stylesheet (``pdf/styles.css.j2``: WeasyPrint parses it once per process)."""
 
 
 def _write(ctx: dict[str, Any], name: str, html_path: Path, html: bool, pdf: bool,
@@ -118,7 +119,7 @@ def _write(ctx: dict[str, Any], name: str, html_path: Path, html: bool, pdf: boo
         pdf_path = html_path.with_suffix(".pdf")
         ctx = print_context(ctx, PDF_GALLERY_MAX, PDF_THUMB_PX)
         prints.append((render_html(f"pdf/{name}.pdf.j2", pdf=True, **ctx), pdf_path,
-                       html_path.parent, root))
+                       html_path.parent, root, render_html("pdf/styles.css.j2")))
         written.append(pdf_path)
     return written
 
@@ -135,7 +136,7 @@ def print_pdfs(prints: list[PdfJob], jobs: int = 1) -> None:
             results = list(pool.map(_print_one, prints))
     else:
         results = [_print_one(job) for job in prints]
-    for (_, pdf_path, _, _), warnings in zip(prints, results):
+    for (_, pdf_path, *_), warnings in zip(prints, results):
         for warning in warnings:
             log.warning("%s: %s", pdf_path.name, warning)
 

@@ -71,12 +71,14 @@ def calibrate() -> float:
 
 
 def _env(checkout: Path) -> dict[str, str]:
+    """The checkout's code first (``-c`` and ``-m`` also put the working directory first on
+    sys.path: the children run in the checkout)."""
     return dict(os.environ, PYTHONPATH=str(checkout))
 
 
 def warm(checkout: Path, root: Path, repeat: int) -> dict:
     """Per EB dir and the SB root: (CPU, wall) of HTML alone and of HTML + PDF."""
-    proc = subprocess.run([sys.executable, "-c", WARM, str(root), str(repeat)],
+    proc = subprocess.run([sys.executable, "-c", WARM, str(root), str(repeat)], cwd=checkout,
                           env=_env(checkout), check=True, capture_output=True, text=True)
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
@@ -87,7 +89,7 @@ def fresh(checkout: Path, eb_dir: Path, fmt: str, repeat: int) -> tuple[float, f
     for _ in range(repeat):
         w0 = time.perf_counter()
         proc = subprocess.Popen([sys.executable, "-m", "qa2docs", "report", str(eb_dir), fmt],
-                                env=_env(checkout), stdout=subprocess.DEVNULL,
+                                cwd=checkout, env=_env(checkout), stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL)
         _, status, usage = os.wait4(proc.pid, 0)
         assert os.waitstatus_to_exitcode(status) == 0, (checkout, eb_dir, fmt)

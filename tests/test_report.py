@@ -489,7 +489,7 @@ def test_pdf_gallery_shows_the_first_plots_as_small_jpegs():
 
     from qa2docs.render.html import Image, data_uri
     from qa2docs.report.build import PDF_GALLERY_MAX, PDF_THUMB_PX
-    from qa2docs.report.eb import print_gallery
+    from qa2docs.report.printing import print_gallery
 
     buf = io.BytesIO()
     PILImage.new("RGBA", (1200, 900), (10, 200, 30, 255)).save(buf, "PNG")

@@ -8,9 +8,12 @@ and left out; the page still renders (the templates name missing images in text)
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import tempfile
+from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -91,8 +94,34 @@ def load_weasyprint() -> Any:
     return weasyprint
 
 
-def write_pdf(html: str, out_path: Path, base_dir: Path, root: Path) -> list[str]:
-    """Print *html* to *out_path*; relative URLs resolve from *base_dir*.
+@lru_cache(maxsize=4)
+def _stylesheet(text: str) -> Any:
+    """*text* parsed by WeasyPrint, once per process (parsing it costs ~0.03 s a report)."""
+    return load_weasyprint().CSS(string=text)
+
+
+#: The cyclic garbage collector's first threshold while WeasyPrint prints (Python's is 700).
+PRINT_GC_THRESHOLD = 50_000
+
+
+@contextmanager
+def _fewer_collections():
+    """Python's cyclic collector runs less often while the block runs: WeasyPrint allocates
+    millions of small objects, and at the default threshold the collector scanned them again
+    and again (PDFs printed in a row: ~25 % less CPU per report). The garbage is collected
+    later as usual; the price is memory (peak RSS ~160 MB instead of ~95 MB)."""
+    old = gc.get_threshold()
+    gc.set_threshold(PRINT_GC_THRESHOLD, *old[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+
+
+def write_pdf(html: str, out_path: Path, base_dir: Path, root: Path,
+              stylesheet: str = "") -> list[str]:
+    """Print *html* to *out_path*; relative URLs resolve from *base_dir*. *stylesheet* (CSS
+    text) is applied after the page's own styles, parsed once per process.
 
     Returns:
         WeasyPrint's warnings (resources refused or not found), for the caller to show.
@@ -102,9 +131,11 @@ def write_pdf(html: str, out_path: Path, base_dir: Path, root: Path) -> list[str
     handler = _WarningLog()
     wlog.addHandler(handler)
     try:
-        doc = weasyprint.HTML(string=html, base_url=base_dir.resolve().as_uri() + "/",
-                              url_fetcher=make_url_fetcher(root))
-        data = doc.write_pdf()
+        with _fewer_collections():
+            doc = weasyprint.HTML(string=html, base_url=base_dir.resolve().as_uri() + "/",
+                                  url_fetcher=make_url_fetcher(root))
+            styles = [_stylesheet(stylesheet)] if stylesheet else None
+            data = doc.write_pdf(stylesheets=styles)
     except Exception as err:  # WeasyPrint raises many kinds; say which report failed
         raise PdfBackendError(f"{out_path}: WeasyPrint failed: {err}") from err
     finally:

@@ -27,7 +27,8 @@ from qa2docs.discover.layout import SBLayout, discover, load_project_of
 from qa2docs.errors import Qa2DocsError
 from qa2docs.fileio import trace_worker
 from qa2docs.render.html import ImageResolver, render_html, write_html
-from qa2docs.report.eb import eb_context, print_gallery
+from qa2docs.report.eb import eb_context
+from qa2docs.report.printing import print_context
 from qa2docs.report.rows import REPORT_DIR, eb_report_name, run_validation, sb_report_name
 from qa2docs.report.sb import sb_context
 
@@ -108,8 +109,9 @@ WeasyPrint an image to decode and lay out."""
 PDF_THUMB_PX = 320
 """Longest side of a plot in the PDF, in pixels: ~180 dpi at the printed 45 mm."""
 
-PdfJob = tuple[str, Path, Path, Path]
-"""What one PDF needs: its HTML text, its path, the folder URLs resolve from, the SB root."""
+PdfJob = tuple[str, Path, Path, Path, str]
+"""What one PDF needs: its HTML text, its path, the folder URLs resolve from, the SB root,
+its stylesheet (``pdf/styles.css.j2``: WeasyPrint parses it once per process)."""
 
 
 def _write(ctx: dict[str, Any], name: str, html_path: Path, html: bool, pdf: bool,
@@ -120,10 +122,9 @@ def _write(ctx: dict[str, Any], name: str, html_path: Path, html: bool, pdf: boo
         written.append(write_html(html_path, render_html(f"html/{name}.html.j2", pdf=False, **ctx)))
     if pdf:
         pdf_path = html_path.with_suffix(".pdf")
-        if "gallery" in ctx:
-            ctx = dict(ctx, gallery=print_gallery(ctx["gallery"], PDF_GALLERY_MAX, PDF_THUMB_PX))
+        ctx = print_context(ctx, PDF_GALLERY_MAX, PDF_THUMB_PX)
         prints.append((render_html(f"pdf/{name}.pdf.j2", pdf=True, **ctx), pdf_path,
-                       html_path.parent, root))
+                       html_path.parent, root, render_html("pdf/styles.css.j2")))
         written.append(pdf_path)
     return written
 
@@ -140,7 +141,7 @@ def print_pdfs(prints: list[PdfJob], jobs: int = 1) -> None:
             results = list(pool.map(_print_one, prints))
     else:
         results = [_print_one(job) for job in prints]
-    for (_, pdf_path, _, _), warnings in zip(prints, results):
+    for (_, pdf_path, *_), warnings in zip(prints, results):
         for warning in warnings:
             log.warning("%s: %s", pdf_path.name, warning)
 

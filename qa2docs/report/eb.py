@@ -10,7 +10,7 @@ from qa2docs.collect.factset import FactSet
 from qa2docs.discover.layout import EBInfo, SBLayout
 from qa2docs.models import Project
 from qa2docs.models.facts import Fact
-from qa2docs.render.html import Image, ImageResolver, print_image
+from qa2docs.render.html import Image, ImageResolver
 from qa2docs.report.plots import flux_plot
 from qa2docs.report.rows import (Validation, checklist_rows, extraction_warnings, fact_value,
                                  project_info, read_doc, rel_path)
@@ -32,14 +32,6 @@ def _gallery(eb: EBInfo, facts: dict[str, Fact], images: ImageResolver) -> list[
         items.append({"id": item, "label": labels.get(item, item), "images": shown,
                       "more": more})
     return items
-
-
-def print_gallery(gallery: list[dict], shown: int, px: int) -> list[dict]:
-    """*gallery* for the PDF: the first *shown* plots per item as small JPEGs, and how many
-    more the HTML report has (``hidden``)."""
-    return [{**item, "images": [print_image(img, px) for img in item["images"][:shown]],
-             "hidden": max(0, len(item["images"]) - shown) + len(item["more"])}
-            for item in gallery]
 
 
 def _log_by_step(facts: dict[str, Fact]) -> dict[str, Any]:

@@ -11,7 +11,7 @@ import pytest
 
 from test_report import NOW, build_sample
 
-from qa2docs.discover.layout import discover
+from qa2docs.discover.layout import discover, load_project_of
 from qa2docs.errors import PdfBackendError
 from qa2docs.report.build import make_reports
 from qa2docs.report.printing import print_findings, ranges, scan_groups
@@ -46,7 +46,7 @@ def test_pdf_keeps_every_checklist_item_and_every_error_and_warning(printed):
     """Every checklist item (its id, from the HTML report) and every error and warning
     finding is printed in full; infos are counted per rule. The page count stays small."""
     sb = discover(printed)
-    validation = run_validation(printed)
+    validation = run_validation(sb, load_project_of(sb))
     reports = {eb_report_name(eb, "pdf"): (validation.for_eb(eb), EB_PAGES_MAX) for eb in sb.ebs}
     reports[sb_report_name(sb, "pdf")] = (validation.for_sb(sb), SB_PAGES_MAX)
     assert len(reports) == 3

@@ -410,4 +410,5 @@ def test_every_code_pattern_of_the_digest_names_files():
     digested = {p.relative_to(package).as_posix() for pattern in factcache.CODE
                 for p in package.glob(pattern)}
     assert {"collect/resolve.py", "extractors/calscript/__init__.py",
-            "extractors/listobs/__init__.py", "models/facts.py"} <= digested
+            "extractors/listobs/__init__.py", "extractors/logscan_hs.py",
+            "models/facts.py"} <= digested

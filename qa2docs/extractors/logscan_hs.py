@@ -53,12 +53,13 @@ def database(expressions: tuple[bytes, ...]) -> object | None:
 
 
 def hs_finder(expressions: Sequence[bytes]) -> Finder | None:
-    """The :data:`Finder` of *expressions* with Hyperscan; None when the search is off or
-    they do not compile (then use ``re``)."""
+    """The :data:`Finder` of *expressions* with Hyperscan, for one scan (one thread at a
+    time); None when the search is off or they do not compile (then use ``re``)."""
     db = database(tuple(expressions)) if enabled() else None
     if db is None:
         return None
     scan = db.scan
+    scratch = hyperscan.Scratch(db)  # its own: the database's is not safe to share by threads
 
     def find(buf: bytearray, start: int, stop: int) -> list[int]:
         starts: list[int] = []
@@ -68,7 +69,7 @@ def hs_finder(expressions: Sequence[bytes]) -> Finder | None:
             add(begin)
 
         with memoryview(buf) as view, view[start:stop] as part:
-            scan(part, match_event_handler=on_match)
+            scan(part, match_event_handler=on_match, scratch=scratch)
         starts.sort()  # a match that starts earlier may end (and be reported) later
         return [start + s for s in starts] if start else starts
 

@@ -117,3 +117,23 @@ def test_facts_do_not_depend_on_the_search(corpus_dir, tmp_path, monkeypatch, cp
     monkeypatch.setenv("QA2DOCS_NO_HYPERSCAN", "1")
     assert eb_json(path) == by_hs
     assert '"casa_version"' in by_hs and '"listobs' in by_hs
+
+
+def test_scans_in_threads_at_once_each_find_their_hits(tmp_path, monkeypatch):
+    """The compiled database is shared; each scan has its own scratch space."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    monkeypatch.delenv("QA2DOCS_NO_HYPERSCAN", raising=False)
+    path = tmp_path / "casa.log"
+    path.write_bytes(TRICKY * 20000)
+    markers = logscan_markers.compile_markers(STARTS, PRIOS)
+
+    def scan(_: int) -> int:
+        with logscan.LogScanner(path, 1 << 16) as scanner:
+            return sum(1 for _ in scanner.hits(markers))
+
+    with ThreadPoolExecutor(4) as pool:
+        counts = set(pool.map(scan, range(8)))
+    monkeypatch.setenv("QA2DOCS_NO_HYPERSCAN", "1")
+    assert counts == {scan(0)}
+    assert scan(0) == 11 * 20000

@@ -25,7 +25,7 @@ from typing import Callable, Iterable, Sequence
 
 try:
     import hyperscan
-except ImportError:  # optional: the re search is used instead
+except Exception:  # optional (missing, or no wheel for this CPU): the re search is used
     hyperscan = None
 
 Finder = Callable[[bytearray, int, int], Iterable[int]]
@@ -42,11 +42,13 @@ def enabled() -> bool:
 @functools.lru_cache(maxsize=64)
 def database(expressions: tuple[bytes, ...]) -> object | None:
     """A Hyperscan block-mode database of *expressions* (regex sources that Hyperscan
-    accepts), each reporting its leftmost start; None when one does not compile."""
-    db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    accepts), each reporting its leftmost start; None when one does not compile (or this
+    CPU cannot run Hyperscan)."""
     try:
+        db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
         db.compile(expressions=list(expressions), ids=list(range(len(expressions))),
                    elements=len(expressions), flags=hyperscan.HS_FLAG_SOM_LEFTMOST)
+        hyperscan.Scratch(db)
     except hyperscan.error:
         return None
     return db

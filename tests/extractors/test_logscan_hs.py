@@ -60,6 +60,10 @@ def test_hyperscan_search_is_used_when_installed(monkeypatch):
     assert markers.finder(False).__qualname__.startswith("hs_finder")
     monkeypatch.setenv("QA2DOCS_NO_HYPERSCAN", "1")
     assert markers.finder(True).__qualname__.startswith("re_finder")
+    monkeypatch.delenv("QA2DOCS_NO_HYPERSCAN")
+    monkeypatch.setattr(logscan_hs, "hyperscan", None)  # the package is missing
+    assert not logscan_hs.enabled()
+    assert markers.finder(True).__qualname__.startswith("re_finder")
 
 
 def test_an_expression_hyperscan_rejects_falls_back_on_re(monkeypatch):

@@ -28,3 +28,19 @@ def corpus_dir() -> Path:
     if not CORPUS.is_dir():
         pytest.skip("../shared/corpus is absent")
     return CORPUS
+
+
+@pytest.fixture(params=["hyperscan", "re"])
+def marker_search(request, monkeypatch) -> str:
+    """Run the test with each marker search of a log scan: Hyperscan (skipped when not
+    installed) and the ``re`` fallback (``QA2DOCS_NO_HYPERSCAN=1``, also in the subprocesses a
+    test starts)."""
+    from qa2docs.extractors import logscan_hs
+
+    if request.param == "hyperscan":
+        if logscan_hs.hyperscan is None:
+            pytest.skip("the hyperscan package is not installed")
+        monkeypatch.delenv("QA2DOCS_NO_HYPERSCAN", raising=False)
+    else:
+        monkeypatch.setenv("QA2DOCS_NO_HYPERSCAN", "1")
+    return request.param

@@ -410,7 +410,8 @@ def test_every_code_pattern_of_the_digest_names_files():
     digested = {p.relative_to(package).as_posix() for pattern in factcache.CODE
                 for p in package.glob(pattern)}
     assert {"collect/resolve.py", "extractors/calscript/__init__.py",
-            "extractors/listobs/__init__.py", "models/facts.py"} <= digested
+            "extractors/listobs/__init__.py", "extractors/logscan_hs.py",
+            "models/facts.py"} <= digested
 
 
 def test_a_report_run_looks_at_each_dir_once(root, monkeypatch):

@@ -6,7 +6,7 @@ import io
 import re
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 from ruamel.yaml import YAML
@@ -15,7 +15,9 @@ from ruamel.yaml.error import YAMLError
 from qa2docs.documents.store import read_for_update, replace_document
 from qa2docs.errors import ProjectFileError
 from qa2docs.fileio import read_bytes
-from qa2docs.models import Project
+
+if TYPE_CHECKING:  # built on first use: ``qa2docs facts`` reads no project model
+    from qa2docs.models import Project
 
 PROJECT_FILE = "qa2docs.yaml"
 
@@ -115,6 +117,8 @@ def _deepest_line(text: str) -> int:
 
 def load_project(path: Path) -> Project:
     """The Project in a qa2docs.yaml; invalid values name the file, line and field."""
+    from qa2docs.models import Project
+
     data = load_raw(path)
     if not isinstance(data, dict):
         raise ProjectFileError(path, 1, "expected a mapping of project facts")

@@ -2,10 +2,10 @@
 
 A Python loop over every line of a 500 MB log is far too slow, and reading the file whole
 is out of the question. :class:`LogScanner` reads the file in large fixed-size chunks into
-one reused buffer, runs one compiled bytes regex over each chunk to find the few lines that
-matter, and counts newlines with ``bytearray.count`` (C speed) to give each hit its 1-based
-line number. Memory stays at the chunk size whatever the file size. That chunked scan, and
-its parallel form for large files, are in :mod:`qa2docs.extractors.logscan_ranges`.
+one reused buffer, searches each chunk for the markers (Hyperscan, else one bytes regex) to
+find the few lines that matter, and counts newlines with ``bytearray.count`` (C speed) to
+give each hit its 1-based line number. Memory stays at the chunk size whatever the file
+size. That chunked scan, and its parallel form, are in :mod:`qa2docs.extractors.logscan_ranges`.
 
 The regex is built by :func:`compile_markers` from the phrases a message starts with. In a
 genuine CASA log every field is tab-separated, so the fast form anchors each phrase on the
@@ -120,9 +120,9 @@ class LogScanner:
         back and yielded in order, so memory stays bounded.
         """
         self.tab_separated = self.is_tab_separated()
-        regex = markers.tabbed if self.tab_separated else markers.spaced
+        find = markers.finder(self.tab_separated)
         before = 0  # lines in the ranges already yielded
-        with closing(scan_records(self.path, self._file.fileno(), regex,
+        with closing(scan_records(self.path, self._file.fileno(), find,
                                   self.chunk_size)) as records:
             for kind, rel, offset, end, raw in records:
                 if kind == "hit":
@@ -328,7 +328,7 @@ def _scan_merged(scanner: LogScanner, markers: Markers, readers: Sequence[LogRea
     feed :meth:`LogReader.fresh` readers the others and send back their partials, which are
     merged here in file order."""
     scanner.tab_separated = scanner.is_tab_separated()
-    regex = markers.tabbed if scanner.tab_separated else markers.spaced
+    find = markers.finder(scanner.tab_separated)
     route = _router(readers, scanner.tab_separated)
     fd = scanner._file.fileno()
 
@@ -337,7 +337,7 @@ def _scan_merged(scanner: LogScanner, markers: Markers, readers: Sequence[LogRea
         local_failed: dict[int, Exception] = failed if begin == 0 else {}
         long_lines, lines, unterminated = [], 0, 0
         lane = _lane(local, route, scanner, local_failed)
-        for kind, rel, offset, stop, raw in scan_range(fd, begin, end, regex,
+        for kind, rel, offset, stop, raw in scan_range(fd, begin, end, find,
                                                         scanner.chunk_size, lane):
             if kind == "hit":
                 _feed(Hit(rel, offset, stop, raw), scanner, local, route, local_failed)

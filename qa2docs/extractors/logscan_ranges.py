@@ -1,8 +1,10 @@
 """The byte-range scan under :class:`qa2docs.extractors.logscan.LogScanner`, in parallel for
 large files.
 
-A range is read in large fixed-size chunks into one reused buffer; one compiled bytes regex
-runs over each chunk to find the few lines that matter, and ``bytearray.count`` (C speed)
+A range is read in large fixed-size chunks into one reused buffer; one search for the
+markers (Hyperscan or a compiled bytes regex: :meth:`Markers.finder
+<qa2docs.extractors.logscan_markers.Markers.finder>`) runs over each chunk to find the few
+lines that matter, and ``bytearray.count`` (C speed)
 counts the newlines that give each hit its line number. Memory stays at the chunk size
 whatever the file size.
 
@@ -29,6 +31,7 @@ from pathlib import Path
 from typing import Callable, Iterator, TypeVar
 
 from qa2docs.errors import ExtractionError
+from qa2docs.extractors.logscan_hs import Finder
 
 PARALLEL_MIN_SIZE = 32 * 1024 * 1024
 """Files smaller than this are scanned in this process only."""
@@ -52,16 +55,15 @@ def worker_count(size: int) -> int:
     return max(1, min(MAX_WORKERS, cpus, size // (PARALLEL_MIN_SIZE // 2)))
 
 
-def scan_records(path: Path, fd: int, regex: re.Pattern[bytes],
-                 chunk_size: int) -> Iterator[Record]:
+def scan_records(path: Path, fd: int, find: Finder, chunk_size: int) -> Iterator[Record]:
     """The records of :func:`scan_range` for each range of the file open as *fd*, range by
     range in file order; line numbers count from 1 in each range, whose ``"end"`` record gives
     its number of lines. Close the iterator to stop the workers early.
     """
     ranges = split_ranges(fd)
-    workers = [_fork(_work, path, a, b, regex, chunk_size) for a, b in ranges[1:]]
+    workers = [_fork(_work, path, a, b, find, chunk_size) for a, b in ranges[1:]]
     try:
-        yield from scan_range(fd, *ranges[0], regex, chunk_size)
+        yield from scan_range(fd, *ranges[0], find, chunk_size)
         for _, conn in workers:
             yield from _receive(conn, path)
     finally:
@@ -148,7 +150,7 @@ Lane = tuple[re.Pattern[bytes], Callable[[re.Match[bytes], int, int, int], bool]
 """``(plain, take)``: see :func:`scan_range`."""
 
 
-def scan_range(fd: int, begin: int, stop_at: int, regex: re.Pattern[bytes],
+def scan_range(fd: int, begin: int, stop_at: int, find: Finder,
                chunk_size: int, lane: Lane | None = None) -> Iterator[Record]:
     """Scan bytes [begin, stop_at) of *fd*, which start at a line start.
 
@@ -187,8 +189,7 @@ def scan_range(fd: int, begin: int, stop_at: int, regex: re.Pattern[bytes],
                 skipping = False
                 line += 1
             counted = last_end = start
-            for m in regex.finditer(buf, start, stop):
-                pos = m.start()
+            for pos in find(buf, start, stop):
                 if pos < last_end:
                     continue  # a second marker on a line already yielded
                 first = buf.rfind(b"\n", start, pos) + 1 or start
@@ -234,13 +235,13 @@ def _stop(workers: list[Worker]) -> None:
         proc.join()
 
 
-def _work(path: Path, begin: int, stop_at: int, regex: re.Pattern[bytes], chunk_size: int,
+def _work(path: Path, begin: int, stop_at: int, find: Finder, chunk_size: int,
           conn: Connection) -> None:
     """Worker process: scan one range, send the records in batches."""
     batch: list[Record] = []
     try:
         with open(path, "rb", buffering=0) as f:
-            for record in scan_range(f.fileno(), begin, stop_at, regex, chunk_size):
+            for record in scan_range(f.fileno(), begin, stop_at, find, chunk_size):
                 batch.append(record)
                 if len(batch) >= 256 or record[0] == "end":
                     conn.send(batch)

@@ -13,6 +13,8 @@ from qa2docs.extractors import casalog
 from qa2docs.models.facts import Fact, Provenance
 from qa2docs.collect.resolve import _combine
 
+pytestmark = pytest.mark.usefixtures("marker_search")  # Hyperscan and re
+
 SAMPLE_LOG = (Path(__file__).parents[2] / "samples" / "seed" / "reduction" / "X66d"
               / "casapy-20140828-093512.log")
 COPIES = 3

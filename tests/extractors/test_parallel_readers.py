@@ -12,6 +12,8 @@ import pytest
 from qa2docs.collect import extraction as collect
 from qa2docs.extractors import casalog, logscan, logscan_ranges
 
+pytestmark = pytest.mark.usefixtures("marker_search")  # Hyperscan and re
+
 SAMPLE_LOG = (Path(__file__).parents[2] / "samples" / "seed" / "reduction" / "X66d"
               / "casapy-20140828-093512.log")
 

@@ -13,6 +13,8 @@ from test_parallel_readers import both_ways, eb_json, line
 
 from qa2docs.extractors import casalog, logscan, logscan_ranges, taskcall
 
+pytestmark = pytest.mark.usefixtures("marker_search")  # Hyperscan and re
+
 CALL = ("flagdata( vis='a.ms', mode='manual', antenna='DA41', spw='', field='', scan='',"
         " intent='', timerange='', correlation='', uvrange='', reason='any' )")
 

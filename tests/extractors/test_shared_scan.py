@@ -13,6 +13,8 @@ from qa2docs.extractors import logscan
 from qa2docs.extractors.casalog import CasaLogExtractor
 from qa2docs.extractors.listobs import ListobsExtractor
 
+pytestmark = pytest.mark.usefixtures("marker_search")  # Hyperscan and re
+
 SAMPLE_LOG = (Path(__file__).parents[2] / "samples" / "seed" / "reduction" / "X66d"
               / "casapy-20140828-093512.log")
 

@@ -85,3 +85,18 @@ def test_the_svg_is_matplotlibs_own():
                                                                 "Creator": "qa2docs"})
     assert ours == theirs.getvalue()
     assert svg_bytes(draw_flux_comparison(A_EBS)) == ours  # sizes now from the kept ones
+
+
+def test_the_legend_shows_each_error_bar_series_by_its_marker():
+    """One marker per series in the legend (matplotlib's error-bar entry is six artists),
+    the fits as lines, in the order drawn."""
+    from matplotlib.lines import Line2D
+
+    fig = draw_flux_comparison(A_EBS)
+    legend = fig.axes[0].get_legend()
+    assert [t.get_text() for t in legend.get_texts()][:2] == ["X0 fit: 12 Jy, α=-0.7",
+                                                              "X1 fit: 12 Jy, α=-0.7"]
+    assert all(type(h) is Line2D for h in legend.legend_handles)
+    markers = [h.get_marker() for h in legend.legend_handles if h.get_linestyle() == "None"]
+    assert markers == ["o", "s", "D"]
+    svg_bytes(fig)

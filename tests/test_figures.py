@@ -100,3 +100,21 @@ def test_the_legend_shows_each_error_bar_series_by_its_marker():
     markers = [h.get_marker() for h in legend.legend_handles if h.get_linestyle() == "None"]
     assert markers == ["o", "s", "D"]
     svg_bytes(fig)
+
+
+def test_the_pinned_x_labels_sit_where_matplotlib_puts_them(monkeypatch):
+    """Each x-axis label is placed once (matplotlib would measure every tick label on each
+    drawing to place it): the SVG is the one with matplotlib's own placement."""
+    from qa2docs.render import figures
+
+    fig = draw_flux_comparison(B_EBS)
+    assert not any(ax.xaxis._autolabelpos for ax in fig.axes)
+    pinned = svg_bytes(fig)
+    monkeypatch.setattr(figures, "_pin_xlabels", lambda fig, axes: None)
+    auto = _fresh(lambda: (f := draw_flux_comparison(B_EBS),
+                           [ax.xaxis._autolabelpos for ax in f.axes], svg_bytes(f)))
+    assert auto[1] == [True, True]
+    assert auto[2] == pinned
+    log_axis = _fresh(lambda: flux_plot(*A).src)  # a log y axis, labels placed by matplotlib
+    monkeypatch.undo()
+    assert log_axis == _fresh(lambda: flux_plot(*A).src)

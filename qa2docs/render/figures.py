@@ -76,8 +76,19 @@ def reused_figure(kind: str, nrows: int, ncols: int, build: Callable[[Any, list]
     axes = list(grid.flat)
     build(fig, axes)
     _svg_canvas(fig)
+    _pin_xlabels(fig, axes)
     cache[key] = fig, axes
     return fig, axes
+
+
+def _pin_xlabels(fig: Any, axes: list) -> None:
+    """Put each x-axis label where matplotlib places it, for good: its place depends only on
+    the height of one line of tick labels, but matplotlib measures every tick label again on
+    each drawing to find it."""
+    fig.draw_without_rendering()
+    for ax in axes:
+        _, y = ax.xaxis.label.get_position()  # in pixels, below the axes
+        ax.xaxis.set_label_coords(0.5, ax.transAxes.inverted().transform((0, y))[1])
 
 
 def _empty(ax: Any) -> None:

@@ -16,7 +16,9 @@ import socket
 import stat
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from qa2docs.errors import Qa2DocsError
@@ -38,6 +40,12 @@ try:
     _renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
 except (AttributeError, OSError):  # not glibc / not Linux
     _renameat2 = None
+try:
+    _syncfs = ctypes.CDLL(None, use_errno=True).syncfs
+except (AttributeError, OSError):
+    _syncfs = None
+
+_derived_unsynced: ContextVar[bool] = ContextVar("qa2docs_derived_unsynced", default=False)
 
 
 def _exchange(tmp: str, target: Path) -> str | None:
@@ -245,3 +253,35 @@ def trace_worker(what: str) -> None:
     if trace:
         with open(trace, "a", encoding="utf-8") as fh:
             fh.write(f"{what} {os.getpid()} {os.getppid()}\n")
+
+
+@contextmanager
+def unsynced_derived_files() -> Iterator[None]:
+    """Inside: derived files (the reports, made again from the inputs) are written without
+    their fsyncs; the caller makes them durable in one go with :func:`sync_file_system`
+    before recording them as done. A person's documents keep their own fsyncs."""
+    token = _derived_unsynced.set(True)
+    try:
+        yield
+    finally:
+        _derived_unsynced.reset(token)
+
+
+def derived_durable() -> bool:
+    """Whether a derived file written now should be fsynced (see
+    :func:`unsynced_derived_files`)."""
+    return not _derived_unsynced.get()
+
+
+def sync_file_system(path: Path) -> None:
+    """Flush everything written to the file system holding *path* (``syncfs``; ``sync``
+    where it is missing). Raises OSError when the flush fails."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        if _syncfs is None:
+            os.sync()
+        elif _syncfs(fd) != 0:
+            err = ctypes.get_errno()
+            raise OSError(err, os.strerror(err), str(path))
+    finally:
+        os.close(fd)

@@ -233,3 +233,44 @@ def test_a_pool_worker_settles_its_collector_after_its_first_root(tree):
     assert outcome.status == "regenerated", outcome
     assert frozen > 0 and thresholds == batch.GC_THRESHOLDS
     assert _collector_state() == before
+
+
+def test_a_batch_syncs_the_file_system_once_before_recording_its_roots(tree, tmp_path,
+                                                                       monkeypatch):
+    """run_batch writes the reports without a fsync each, flushes their file system once,
+    and only then writes batch.json: a crash never leaves batch.json naming a report that
+    is not on disk. When the flush fails nothing is recorded (the roots run again)."""
+    from qa2docs.workflow import batch
+
+    roots = []
+    for name in ("A", "B"):
+        shutil.copytree(tree / "good" / name, tmp_path / name, symlinks=True)
+        shutil.rmtree(tmp_path / name / ".qa2docs" / "facts", ignore_errors=True)
+        state_path(tmp_path / name).unlink(missing_ok=True)
+        roots.append(tmp_path / name)
+    events: list[str] = []
+    real = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: events.append(
+        "fsync " + os.readlink(f"/proc/self/fd/{fd}")) or real(fd))
+
+    def synced(folder):
+        events.append(f"syncfs {folder}")
+        events.extend(f"recorded {r.name}" for r in roots if state_path(r).exists())
+
+    monkeypatch.setattr(batch, "sync_file_system", synced)
+    outcomes = batch.run_batch(roots, jobs=1, html=True, pdf=False)
+    assert [o.status for o in outcomes] == ["regenerated", "regenerated"]
+    assert [e for e in events if e.startswith(("syncfs", "recorded"))] == [
+        f"syncfs {(tmp_path / 'A' / 'qa2').resolve()}"]  # once, before any batch.json
+    assert not [e for e in events if "qa2_report_" in e], events
+    assert all(state_path(r).is_file() and o.state is None for r, o in zip(roots, outcomes))
+
+    def failing(folder):
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(batch, "sync_file_system", failing)
+    for root in roots:
+        state_path(root).unlink()
+    assert [o.status for o in batch.run_batch(roots, jobs=1, html=True, pdf=False,
+                                              force=True)] == ["regenerated"] * 2
+    assert not [r for r in roots if state_path(r).exists()]

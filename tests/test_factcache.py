@@ -434,3 +434,24 @@ def test_a_report_run_looks_at_each_dir_once(root, monkeypatch):
     collect.eb_facts(_eb(root))
     collect.eb_facts(_eb(root))  # outside a report run: looked at on each call
     assert looked == [_eb(root).dir.name] * 2
+
+
+def test_discover_reads_the_sb_name_once_per_version_of_qa2docs_yaml(tmp_path, monkeypatch):
+    """A batch discovers each SB root twice: the SB name is read from qa2docs.yaml once, and
+    again when the file changes (or a new root has the same text)."""
+    from qa2docs.discover.layout import discover
+    from qa2docs.documents import project
+
+    reads = []
+    real = project.load_raw
+    monkeypatch.setattr(project, "load_raw", lambda path, text=None: reads.append(path)
+                        or real(path, text))
+    root = tmp_path / "A"
+    root.mkdir()
+    (root / "qa2docs.yaml").write_text("sb_name: First\n")
+    assert discover(root).name == "First" and discover(root).name == "First"
+    assert len(reads) == 1
+    (root / "qa2docs.yaml").write_text("sb_name: Second_SB\n")
+    assert discover(root).name == "Second_SB" and len(reads) == 2
+    (root / "qa2docs.yaml").write_text("project_code: 2013.1.12345.S\n")  # no sb_name
+    assert discover(root).name == "A" and discover(root).name == "A" and len(reads) == 3

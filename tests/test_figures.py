@@ -85,3 +85,36 @@ def test_the_svg_is_matplotlibs_own():
                                                                 "Creator": "qa2docs"})
     assert ours == theirs.getvalue()
     assert svg_bytes(draw_flux_comparison(A_EBS)) == ours  # sizes now from the kept ones
+
+
+def test_the_legend_shows_each_error_bar_series_by_its_marker():
+    """One marker per series in the legend (matplotlib's error-bar entry is six artists),
+    the fits as lines, in the order drawn."""
+    from matplotlib.lines import Line2D
+
+    fig = draw_flux_comparison(A_EBS)
+    legend = fig.axes[0].get_legend()
+    assert [t.get_text() for t in legend.get_texts()][:2] == ["X0 fit: 12 Jy, α=-0.7",
+                                                              "X1 fit: 12 Jy, α=-0.7"]
+    assert all(type(h) is Line2D for h in legend.legend_handles)
+    markers = [h.get_marker() for h in legend.legend_handles if h.get_linestyle() == "None"]
+    assert markers == ["o", "s", "D"]
+    svg_bytes(fig)
+
+
+def test_the_pinned_x_labels_sit_where_matplotlib_puts_them(monkeypatch):
+    """Each x-axis label is placed once (matplotlib would measure every tick label on each
+    drawing to place it): the SVG is the one with matplotlib's own placement."""
+    from qa2docs.render import figures
+
+    fig = draw_flux_comparison(B_EBS)
+    assert not any(ax.xaxis._autolabelpos for ax in fig.axes)
+    pinned = svg_bytes(fig)
+    monkeypatch.setattr(figures, "_pin_xlabels", lambda fig, axes: None)
+    auto = _fresh(lambda: (f := draw_flux_comparison(B_EBS),
+                           [ax.xaxis._autolabelpos for ax in f.axes], svg_bytes(f)))
+    assert auto[1] == [True, True]
+    assert auto[2] == pinned
+    log_axis = _fresh(lambda: flux_plot(*A).src)  # a log y axis, labels placed by matplotlib
+    monkeypatch.undo()
+    assert log_axis == _fresh(lambda: flux_plot(*A).src)

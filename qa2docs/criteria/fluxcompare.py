@@ -23,7 +23,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from qa2docs.render.figures import SVG_METADATA, fixed_margins, reused_figure
+from qa2docs.render.figures import (
+    SVG_METADATA,
+    fixed_margins,
+    marker_legend,
+    reused_figure,
+)
 
 PerEB = Mapping[str, Mapping[str, Any]]
 
@@ -211,7 +216,7 @@ def draw_flux_comparison(per_eb: PerEB, title: str | None = None) -> Any:
         ax.set_title(source, y=1.0)  # no automatic placement: it measures every label
         ax.set_xlabel("Frequency [GHz]")
         ax.set_ylabel("Flux density [Jy]")
-        ax.legend(fontsize="x-small")
+        marker_legend(ax, fontsize="x-small")
     for ax in axes[len(sources):]:
         ax.set_visible(False)
     fig.suptitle(title or _title(list(per_eb)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -174,15 +175,28 @@ def discover(path: Path) -> SBLayout:
     return sb
 
 
+_names: dict[tuple, str] = {}
+"""SB names by their qa2docs.yaml's path and stat (a batch discovers each root twice)."""
+
+
 def _sb_name(root: Path) -> str:
     project_file = root / PROJECT_FILE
-    if project_file.is_file():
+    try:
+        st = project_file.stat()
+    except OSError:
+        return root.name
+    if not stat.S_ISREG(st.st_mode):
+        return root.name
+    key = (str(project_file), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    if key not in _names:
         from qa2docs.documents.project import load_raw
 
         data = load_raw(project_file)
-        if isinstance(data, dict) and data.get("sb_name"):
-            return str(data["sb_name"])
-    return root.name
+        name = str(data["sb_name"]) if isinstance(data, dict) and data.get("sb_name") else None
+        if len(_names) >= 4096:
+            _names.clear()
+        _names[key] = name or root.name
+    return _names[key]
 
 
 def load_project_of(sb: SBLayout) -> Project | None:

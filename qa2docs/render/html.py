@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from pathlib import Path
 
-from qa2docs.fileio import write_atomically
+from qa2docs.fileio import derived_durable, write_atomically
 from qa2docs.render.environment import render_template
 
 #: Images up to this size are inlined as ``data:`` URIs; larger ones are linked.
@@ -144,9 +144,10 @@ def render_html(template: str, **context) -> str:
 
 
 def write_html(path: Path, text: str) -> Path:
-    """Write a report atomically and return its path."""
+    """Write a report atomically (and durably, unless inside
+    :func:`~qa2docs.fileio.unsynced_derived_files`) and return its path."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomically(path, text)
+    write_atomically(path, text, durable=derived_durable())
     return path
 
 

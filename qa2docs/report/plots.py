@@ -9,7 +9,12 @@ from qa2docs.collect.factset import FactSet
 from qa2docs.discover.layout import SBLayout
 from qa2docs.models import Project
 from qa2docs.models.common import ASDM_UID_RE, short_id
-from qa2docs.render.figures import fixed_margins, reused_figure, svg_bytes
+from qa2docs.render.figures import (
+    fixed_margins,
+    marker_legend,
+    reused_figure,
+    svg_bytes,
+)
 from qa2docs.render.html import Image, data_uri
 from qa2docs.report.rows import fact_value
 
@@ -64,7 +69,7 @@ def flux_plot(flux_densities: list[dict], fitted: list[dict]) -> Image:
     _log_scale_if_wide(ax, [r["flux_jy"] for r in points])
     ax.set_xlabel("Frequency (GHz)")
     ax.set_ylabel("Flux density (Jy)")
-    ax.legend(fontsize="small")
+    marker_legend(ax, fontsize="small")
     return Image("flux vs frequency", src=_svg(fig))
 
 

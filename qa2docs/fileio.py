@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
+from typing import Any
 
 from qa2docs.errors import Qa2DocsError
 
@@ -36,14 +37,18 @@ _cleaned: set[Path] = set()
 _AT_FDCWD = -100
 _RENAME_NOREPLACE = 1
 _RENAME_EXCHANGE = 2
-try:
-    _renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
-except (AttributeError, OSError):  # not glibc / not Linux
-    _renameat2 = None
-try:
-    _syncfs = ctypes.CDLL(None, use_errno=True).syncfs
-except (AttributeError, OSError):
-    _syncfs = None
+
+
+def _libc_call(name: str) -> Any:
+    """The C library's function *name* (errno kept), or None (not glibc / not Linux)."""
+    try:
+        return getattr(ctypes.CDLL(None, use_errno=True), name)
+    except (AttributeError, OSError):
+        return None
+
+
+_renameat2 = _libc_call("renameat2")
+_syncfs = _libc_call("syncfs")
 
 _derived_unsynced: ContextVar[bool] = ContextVar("qa2docs_derived_unsynced", default=False)
 

@@ -187,26 +187,21 @@ def replace_document(snapshot: Snapshot, new_text: str, *,
     with lock if lock is not None else nullcontext():
         check_writable(snapshot)
         before_swap(snapshot.target)
-        _check_still(snapshot, snapshot.target)
-        found: list[int] = []
+        refusal: list[Qa2DocsError] = []
 
         def unchanged(old: Path | None) -> bool:
+            """Whether *old* (None: no file) is still the file of the snapshot; if not, the
+            error to raise goes to *refusal*."""
             now, nlink = _read_bytes(old) if old is not None else (None, 1)
-            found.append(nlink)
-            return (None if now is None else _digest(now)) == snapshot.digest and nlink == 1
+            if (None if now is None else _digest(now)) != snapshot.digest:
+                refusal.append(DocumentChanged(snapshot.path))
+            elif nlink > 1:
+                refusal.append(LinkedDocument(snapshot.path, nlink))
+            return not refusal
 
+        if not unchanged(snapshot.target):  # refused early, before anything is written
+            raise refusal[0]
         before_rename(snapshot.target)
         if not write_bytes_if_unchanged(snapshot.target, data, unchanged):
-            if found and found[-1] > 1:
-                raise LinkedDocument(snapshot.path, found[-1])
-            raise DocumentChanged(snapshot.path)
+            raise refusal[-1]
     return Written(snapshot.path, snapshot.target, enc, _digest(data), old_enc)
-
-
-def _check_still(snapshot: Snapshot, target: Path) -> None:
-    """Refuse early, before anything is written, when the file is no longer the one read."""
-    now, nlink = _read_bytes(target)
-    if (None if now is None else _digest(now)) != snapshot.digest:
-        raise DocumentChanged(snapshot.path)
-    if nlink > 1:
-        raise LinkedDocument(snapshot.path, nlink)

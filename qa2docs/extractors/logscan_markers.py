@@ -52,13 +52,12 @@ def compile_markers(message_starts: Iterable[bytes], priorities: Iterable[bytes]
     if not spaced:
         raise ValueError("no markers: give message starts or priorities")
     # Hyperscan: one expression a phrase (a multi-literal search), not possessive
-    hs_prios = [rb"(?:" + prios + rb")"] if prios else []
     hs_tabbed = [rb"\t[ #]*(?:" + s + rb")" for s in message_starts]
+    hs_tabbed += [rb"\t(?:" + prios + rb")\t"] if prios else []
     hs_spaced = [rb"(?:" + s + rb")" for s in message_starts]
+    hs_spaced += [rb"[\t ](?:" + prios + rb")[\t ]"] if prios else []
     return Markers(re.compile(rb"\t(?:" + b"|".join(tabbed) + rb")"),
-                   re.compile(b"|".join(spaced)),
-                   tuple(hs_tabbed + [rb"\t" + p + rb"\t" for p in hs_prios]),
-                   tuple(hs_spaced + [rb"[\t ]" + p + rb"[\t ]" for p in hs_prios]))
+                   re.compile(b"|".join(spaced)), tuple(hs_tabbed), tuple(hs_spaced))
 
 
 @functools.lru_cache(maxsize=64)

@@ -154,3 +154,27 @@ def test_write_pdf_parses_the_stylesheet_once_and_restores_the_collector(tmp_pat
         pdf.write_pdf("<p>x</p>", tmp_path / "c.pdf", tmp_path, tmp_path, css)
     assert gc.get_threshold() == before
     pdf._stylesheet.cache_clear()
+
+
+def test_inline_root_variables_only_where_root_alone_declares_them():
+    from qa2docs.render.pdf import inline_root_variables
+
+    css = (":root { --ink: #123; --rule: #ddd; --w: 1px; }\n"
+           "p { color: var(--ink); border: var(--w) solid var(--rule); }\n"
+           ".x { --w: 2px; } .y { margin: var(--gap); }")
+    assert inline_root_variables(css) == (
+        ":root { --ink: #123; --rule: #ddd; --w: 1px; }\n"
+        "p { color: #123; border: var(--w) solid #ddd; }\n"
+        ".x { --w: 2px; } .y { margin: var(--gap); }")
+
+
+def test_pdf_prints_status_words_and_ids_without_badges(printed):
+    """The PDF gives the checklist's status as its cell's text and each item's id and line in
+    the small line under the answer, not as badges and blocks of their own."""
+    from qa2docs.render.html import render_html
+
+    assert ".badge { display: inline;" in render_html("pdf/styles.css.j2")
+    eb_pdf = printed / "qa2" / "qa2_report_uid___A002_Xdd9c61_X66d.pdf"
+    text, _ = _pdf_text(eb_pdf)
+    assert _squashed("project_code · line 1 — qa2docs.yaml · project") in text
+    assert _squashed("answered · files") in text

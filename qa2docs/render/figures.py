@@ -3,7 +3,7 @@
 A report draws the same kinds of figure for every EB and SB: building a Figure, its axes,
 their ticks and grid costs as much as drawing it. :func:`reused_figure` keeps one figure per
 kind (and grid of panels) per thread and, on each later call, takes off everything the
-previous drawing put on it (lines, error bars, legend, titles, log scale, data limits), so
+previous drawing put on it (lines, error bars, legend, titles, data limits), so
 the figure comes back as it was built: drawing A then B gives B's SVG byte for byte, as a
 fresh figure would (tests/test_figures.py). Drawings give every artist its colour, so the
 property cycle never moves (resetting it costs more than a figure's legend). The caller draws on the axes and calls
@@ -101,8 +101,6 @@ def _empty(ax: Any) -> None:
     ax.set_title("")
     ax.set_xlabel("")
     ax.set_ylabel("")
-    if ax.get_yscale() != "linear":
-        ax.set_yscale("linear")
     ax.relim()
     ax.set_autoscale_on(True)
     ax.set_visible(True)

@@ -252,9 +252,11 @@ def emphasise_eb(svg: bytes, index: int) -> bytes:
 
 
 def _build(fig: Any, axes: list) -> None:
-    """What every comparison figure shares: margins and grids."""
+    """What every comparison figure shares: margins, grids, and at most 6 ticks an axis
+    (matplotlib's choice for a panel this wide crowds 8 - 9 labels)."""
     for ax in axes:
         ax.grid(alpha=0.3)
+        ax.locator_params(nbins=5)
     fixed_margins(fig, left=0.75, right=0.2, bottom=0.55, top=0.85, wspace=0.3, hspace=0.45)
 
 

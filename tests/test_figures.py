@@ -8,7 +8,6 @@ import pytest
 
 from qa2docs.criteria.fluxcompare import draw_flux_comparison
 from qa2docs.render.figures import svg_bytes
-from qa2docs.report.plots import flux_plot
 
 pytest.importorskip("matplotlib")
 
@@ -23,7 +22,7 @@ def _fluxes(scale: float, sources: dict[str, float]) -> tuple[list[dict], list[d
     return rows, fits
 
 
-# A: two bright-and-faint calibrators (log axis), three EBs; B: one source, linear, two EBs
+# A: two calibrators, three EBs with fits; B: two sources, two EBs without fits
 A = _fluxes(1.0, {"J0001+0001": 12.0, "J0002+0002": 0.3})
 B = _fluxes(0.9, {"J1751+0939": 2.2})
 A_EBS = {f"X{i}": {"flux_densities": _fluxes(1 + 0.03 * i, {"J0001+0001": 12.0,
@@ -41,14 +40,6 @@ def _fresh(draw):
     thread.start()
     thread.join()
     return out[0]
-
-
-def test_flux_plot_drawn_after_another_equals_a_fresh_drawing():
-    before = flux_plot(*A).src  # log axis, two sources
-    after = flux_plot(*B).src
-    assert after != before
-    assert after == _fresh(lambda: flux_plot(*B).src)
-    assert flux_plot(*A).src == before  # and back: the log axis comes back too
 
 
 def test_flux_comparison_drawn_after_another_equals_a_fresh_drawing():
@@ -115,6 +106,29 @@ def test_the_pinned_x_labels_sit_where_matplotlib_puts_them(monkeypatch):
                            [ax.xaxis._autolabelpos for ax in f.axes], svg_bytes(f)))
     assert auto[1] == [True, True]
     assert auto[2] == pinned
-    log_axis = _fresh(lambda: flux_plot(*A).src)  # a log y axis, labels placed by matplotlib
-    monkeypatch.undo()
-    assert log_axis == _fresh(lambda: flux_plot(*A).src)
+
+
+def test_an_eb_is_picked_out_of_the_comparison_by_a_rule_in_the_svg():
+    """Each EB report shows the SB's figure with its EB in full colour: every artist an EB
+    draws is in a group named after its index, and one style rule fades the others."""
+    import re
+
+    from qa2docs.criteria.fluxcompare import emphasise_eb
+
+    svg = svg_bytes(draw_flux_comparison(A_EBS))
+    ids = re.findall(rb'<g id="qa2docs-eb(\d+)-(\d+)-(\d+)"', svg)
+    # per EB and panel: the points, two cap lines, the bars, the fit
+    assert sorted({(eb, panel) for eb, panel, _ in ids}) == [
+        (str(i).encode(), str(p).encode()) for i in range(3) for p in range(2)]
+    assert len(ids) == len(set(ids)) == 3 * 2 * 5
+    picked = emphasise_eb(svg, 1)
+    assert picked.replace(b'g[id^="qa2docs-eb"]{opacity:0.2}g[id^="qa2docs-eb1-"]{opacity:1}',
+                          b"", 1) == svg
+    assert picked.index(b"opacity:0.2") < picked.index(b"</style>") < picked.index(b"<g ")
+    assert emphasise_eb(b"<svg><g/></svg>", 0) == b"<svg><g/></svg>"  # no style sheet
+
+
+def test_a_one_panel_comparison_breaks_its_title_in_two_lines():
+    assert "derived from three" in draw_flux_comparison(A_EBS).get_suptitle()  # 2 panels
+    assert "derived\nfrom" in draw_flux_comparison(
+        {"X0": {"flux_densities": B_EBS["Y0"]["flux_densities"][:4]}}).get_suptitle()

@@ -460,20 +460,23 @@ def test_chromium_screenshot(sample_reports, tmp_path):
 # ---------------------------------------------------------------------------- figures
 
 
-def test_flux_plot_svg_does_not_depend_on_what_was_drawn_before():
+def test_flux_figure_svg_does_not_depend_on_what_was_drawn_before():
     """Each figure sets its SVG settings itself: stable ids and text as text, whatever another
     figure (or a test) changed in matplotlib's settings before it."""
     import matplotlib
 
-    from qa2docs.report import plots
+    from qa2docs.criteria.fluxcompare import draw_flux_comparison
+    from qa2docs.render.figures import svg_bytes
 
-    point = {"source": "J1751+0939", "freq_hz": 2.2e11, "flux_jy": 2.2, "error_jy": 0.01}
-    first = plots.flux_plot([point], [])
+    point = {"source": "J1751+0939", "spw": 0, "freq_hz": 2.2e11, "flux_jy": 2.2,
+             "error_jy": 0.01}
+    first = svg_bytes(draw_flux_comparison({"X1": {"flux_densities": [point]}}))
     matplotlib.rcParams["svg.fonttype"] = "path"
     matplotlib.rcParams["svg.hashsalt"] = "other"
-    again = plots.flux_plot([dict(point)], [])
-    assert first.src is not None and again.src == first.src
-    assert plots.flux_plot([dict(point, flux_jy=2.4)], []).src != first.src
+    again = svg_bytes(draw_flux_comparison({"X1": {"flux_densities": [dict(point)]}}))
+    assert again == first and b"<text" in first
+    assert svg_bytes(draw_flux_comparison(
+        {"X1": {"flux_densities": [dict(point, flux_jy=2.4)]}})) != first
 
 
 # ---------------------------------------------------------------------------- print layout

@@ -191,7 +191,7 @@ def draw_flux_comparison(per_eb: PerEB, title: str | None = None) -> Any:
                               5.2 * ncols, 3.9 * nrows)
     colours = rcParams["axes.prop_cycle"].by_key()["color"]
     markers = "osD^vP*X"
-    for ax, source in zip(axes, sources):
+    for panel, (ax, source) in enumerate(zip(axes, sources)):
         src_rows = [r for r in rows if r.source == source]
         freqs = [v.freq_hz for r in src_rows for v in r.values.values() if v and v.freq_hz]
         freqs += [f["ref_freq_hz"] for t in fits.values() for k, f in t.items()
@@ -202,38 +202,70 @@ def draw_flux_comparison(per_eb: PerEB, title: str | None = None) -> Any:
             colour, marker = colours[i % len(colours)], markers[i % len(markers)]
             pts = [(r.values[eb], r.spw) for r in src_rows if r.values.get(eb)]
             pts = [(v, spw) for v, spw in pts if v.freq_hz]
+            drawn = []
             if pts:
-                ax.errorbar([v.freq_hz / 1e9 for v, _ in pts], [v.flux_jy for v, _ in pts],
-                            yerr=[v.error_jy or 0 for v, _ in pts], fmt=marker, color=colour,
-                            capsize=3, label=eb)
+                bars = ax.errorbar([v.freq_hz / 1e9 for v, _ in pts],
+                                   [v.flux_jy for v, _ in pts],
+                                   yerr=[v.error_jy or 0 for v, _ in pts], fmt=marker,
+                                   color=colour, capsize=3, label=eb)
+                drawn += bars.get_children()
             fit = fits[eb].get((source,))
             if fit and fit.get("ref_freq_hz") and fit.get("flux_jy") is not None:
                 alpha = fit.get("spidx") or 0.0
                 f0 = fit["ref_freq_hz"] / 1e9
                 xs = [lo - pad + (hi - lo + 2 * pad) * k / 50 for k in range(51)]
-                ax.plot(xs, [fit["flux_jy"] * (x / f0) ** alpha for x in xs], "-", color=colour,
-                        alpha=0.8, label=f"{eb} fit: {fit['flux_jy']:.4g} Jy, α={alpha:.3g}")
+                drawn += ax.plot(xs, [fit["flux_jy"] * (x / f0) ** alpha for x in xs], "-",
+                                 color=colour, alpha=0.8,
+                                 label=f"{eb} fit: {fit['flux_jy']:.4g} Jy, α={alpha:.3g}")
+            for n, artist in enumerate(drawn):
+                artist.set_gid(f"{_eb_gid(i)}{panel}-{n}")
         ax.set_title(source, y=1.0)  # no automatic placement: it measures every label
         ax.set_xlabel("Frequency [GHz]")
         ax.set_ylabel("Flux density [Jy]")
         marker_legend(ax, fontsize="x-small")
     for ax in axes[len(sources):]:
         ax.set_visible(False)
-    fig.suptitle(title or _title(list(per_eb)))
+    fig.suptitle(title or _title(list(per_eb), one_line=ncols > 1))
     return fig
 
 
+EB_GID = "qa2docs-eb"
+"""How the SVG names what one EB draws: ``qa2docs-eb<index>-<panel>-<n>``, *index* in the
+order of *per_eb*; :func:`emphasise_eb` picks out one EB by it."""
+FADED_OPACITY = 0.2
+"""The other EBs' points and fits beside the one :func:`emphasise_eb` picks out."""
+
+
+def _eb_gid(index: int) -> str:
+    return f"{EB_GID}{index}-"
+
+
+def emphasise_eb(svg: bytes, index: int) -> bytes:
+    """The comparison figure's SVG with the *index*-th EB of its *per_eb* in full colour and
+    every other EB faded: one rule added to the SVG's own style sheet, so an EB report shows
+    its EB among the others from the one drawing of the SB's figure. The legend stays whole.
+    An SVG without that style sheet (another matplotlib) comes back as it is."""
+    rule = (f'g[id^="{EB_GID}"]{{opacity:{FADED_OPACITY}}}'
+            f'g[id^="{_eb_gid(index)}"]{{opacity:1}}')
+    head, sep, tail = svg.partition(b"</style>")
+    return head + rule.encode() + sep + tail if sep else svg
+
+
 def _build(fig: Any, axes: list) -> None:
-    """What every comparison figure shares: margins and grids."""
+    """What every comparison figure shares: margins, grids, and at most 6 ticks an axis
+    (matplotlib's choice for a panel this wide crowds 8 - 9 labels)."""
     for ax in axes:
         ax.grid(alpha=0.3)
+        ax.locator_params(nbins=5)
     fixed_margins(fig, left=0.75, right=0.2, bottom=0.55, top=0.85, wspace=0.3, hspace=0.45)
 
 
-def _title(ebs: list[str]) -> str:
-    """The seed's caption: "... derived from two different execution blocks (X66d, Xa12)"."""
+def _title(ebs: list[str], one_line: bool = True) -> str:
+    """The seed's caption: "... derived from two different execution blocks (X66d, Xa12)"; in
+    two lines over a figure of one panel, too narrow for it."""
     words = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
     n = len(ebs)
     count = words.get(n, str(n)) + (" different" if n > 1 else "")
-    return (f"Comparison of flux density scales derived from {count} execution "
+    gap = " " if one_line else "\n"
+    return (f"Comparison of flux density scales derived{gap}from {count} execution "
             f"block{'s' if n != 1 else ''} ({', '.join(ebs)})")

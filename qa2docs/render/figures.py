@@ -3,7 +3,7 @@
 A report draws the same kinds of figure for every EB and SB: building a Figure, its axes,
 their ticks and grid costs as much as drawing it. :func:`reused_figure` keeps one figure per
 kind (and grid of panels) per thread and, on each later call, takes off everything the
-previous drawing put on it (lines, error bars, legend, titles, log scale, data limits), so
+previous drawing put on it (lines, error bars, legend, titles, data limits), so
 the figure comes back as it was built: drawing A then B gives B's SVG byte for byte, as a
 fresh figure would (tests/test_figures.py). Drawings give every artist its colour, so the
 property cycle never moves (resetting it costs more than a figure's legend). The caller draws on the axes and calls
@@ -101,18 +101,17 @@ def _empty(ax: Any) -> None:
     ax.set_title("")
     ax.set_xlabel("")
     ax.set_ylabel("")
-    if ax.get_yscale() != "linear":
-        ax.set_yscale("linear")
     ax.relim()
     ax.set_autoscale_on(True)
     ax.set_visible(True)
 
 
 def svg_bytes(fig: Any) -> bytes:
-    """The figure as SVG (no date in it)."""
-    buf = io.BytesIO()
+    """The figure as SVG (no date in it), written as text: into a bytes buffer matplotlib
+    would encode each of its ~2,000 small writes through a codec."""
+    buf = io.StringIO()
     fig.savefig(buf, format="svg", metadata=SVG_METADATA)
-    return buf.getvalue()
+    return buf.getvalue().encode("utf-8")
 
 
 METRICS_KEPT = 4096
@@ -142,6 +141,14 @@ def _svg_canvas(fig: Any) -> None:
                 metrics[key] = super().get_text_width_height_descent(s, prop, ismath)
             return metrics[key]
 
+        def _get_font_height_metrics(self, prop):
+            # what Text._get_layout reads from the font's tables for every text, once (the
+            # figure is at 72 dpi while this renderer draws it: print_svg below)
+            key = ("font height", prop.copy())
+            if key not in metrics:
+                metrics[key] = _font_height_metrics(prop, 72)
+            return metrics[key]
+
     class Canvas(FigureCanvasSVG):
         def print_svg(self, filename, *, bbox_inches_restore=None, metadata=None, **_):
             # FigureCanvasSVG.print_svg with the renderer above (matplotlib passes the
@@ -160,3 +167,21 @@ def _svg_canvas(fig: Any) -> None:
                 renderer.finalize()
 
     Canvas(fig)
+
+
+def _font_height_metrics(prop: Any, dpi: float) -> tuple[float | None, ...]:
+    """Ascent, descent and line gap of the font *prop* finds, from its OS/2 or hhea table,
+    as ``matplotlib.text.Text._get_layout`` computes them (None each when neither table is
+    there: matplotlib then measures "lp")."""
+    from matplotlib.font_manager import fontManager, get_font
+
+    font = get_font(fontManager._find_fonts_by_props(prop))
+    for table_name, gap, ascent, descent in (
+            ("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"),
+            ("hhea", "lineGap", "ascent", "descent")):
+        table = font.get_sfnt_table(table_name)
+        if table is None:
+            continue
+        scale = 1 / font.get_sfnt_table("head")["unitsPerEm"] * prop.get_size_in_points() * dpi / 72
+        return table[ascent] * scale, -table[descent] * scale, table[gap] * scale
+    return None, None, None

@@ -28,6 +28,7 @@ from qa2docs.errors import Qa2DocsError
 from qa2docs.fileio import trace_worker
 from qa2docs.render.html import ImageResolver, render_html, write_html
 from qa2docs.report.eb import eb_context
+from qa2docs.report.plots import FluxFigure
 from qa2docs.report.printing import print_context
 from qa2docs.report.rows import REPORT_DIR, eb_report_name, run_validation, sb_report_name
 from qa2docs.report.sb import sb_context
@@ -83,19 +84,20 @@ def _make_reports(path: Path, html: bool, pdf: bool, out_dir: Path | str | None,
     ebs = sb.selected if one_eb else sb.ebs
     written: list[Path] = []
     prints: list[PdfJob] = []
-    factsets, pages = [], {}
+    factsets, pages = [eb_facts(eb) for eb in sb.ebs], {}
+    figure = FluxFigure(sb, factsets)  # drawn once, for every page
     sb_link = sb_report_name(sb, "html")
-    for eb in ebs:
-        fs = eb_facts(eb)
-        factsets.append(fs)
-        ctx = eb_context(sb, eb, fs, project, state, validation, images)
+    for eb, fs in zip(sb.ebs, factsets):
+        if eb not in ebs:
+            continue
+        ctx = eb_context(sb, eb, fs, project, state, validation, images, figure)
         ctx.update(common, sb_link=sb_link if (out / sb_link).exists() or not one_eb else None)
         pages[eb.uid] = ctx
         written += _write(ctx, "eb_report", out / eb_report_name(eb, "html"), html, pdf,
                           sb.root, prints)
     if not one_eb:
         links = {eb.uid: eb_report_name(eb, "html") for eb in sb.ebs}
-        ctx = sb_context(sb, factsets, pages, project, state, validation, links)
+        ctx = sb_context(sb, factsets, pages, project, state, validation, links, figure)
         ctx.update(common)
         written += _write(ctx, "sb_report", out / sb_report_name(sb, "html"), html, pdf,
                           sb.root, prints)

@@ -11,7 +11,7 @@ from qa2docs.discover.layout import EBInfo, SBLayout
 from qa2docs.models import Project
 from qa2docs.models.facts import Fact
 from qa2docs.render.html import Image, ImageResolver
-from qa2docs.report.plots import flux_plot
+from qa2docs.report.plots import FluxFigure
 from qa2docs.report.rows import (Validation, checklist_rows, extraction_warnings, fact_value,
                                  project_info, read_doc, rel_path)
 
@@ -52,8 +52,10 @@ def _log_by_step(facts: dict[str, Fact]) -> dict[str, Any]:
 
 
 def eb_context(sb: SBLayout, eb: EBInfo, fs: FactSet, project: Project | None,
-               state: State, validation: Validation, images: ImageResolver) -> dict[str, Any]:
-    """Everything the EB report template shows, as plain data."""
+               state: State, validation: Validation, images: ImageResolver,
+               figure: FluxFigure) -> dict[str, Any]:
+    """Everything the EB report template shows, as plain data; the flux plot is the SB's
+    *figure* with this EB picked out."""
     from qa2docs.models import EBChecklist
 
     problems: list[str] = []
@@ -101,7 +103,8 @@ def eb_context(sb: SBLayout, eb: EBInfo, fs: FactSet, project: Project | None,
                        "findings": validation.for_eb(eb)},
         "fluxes": fluxes,
         "fitted": fitted,
-        "flux_plot": flux_plot(fluxes, fitted),
+        "flux_plot": figure.for_eb(eb),
+        "flux_others": [other for other in figure.per_eb if other != eb.short],
         "gallery": _gallery(eb, facts, images),
         "log": _log_by_step(facts),
         "problems": problems + extraction_warnings(fs, sb.root),

@@ -1,93 +1,89 @@
-"""The report's figures: flux density vs frequency per EB, the cross-EB flux comparison and
-the flux equalisation table (matplotlib, imported when a figure is drawn)."""
+"""The report's flux figure (the cross-EB comparison, in the SB report and, with its EB picked
+out, in each EB report), the comparison table and the flux equalisation table (matplotlib,
+imported when the figure is drawn)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from qa2docs.collect.extraction import sb_facts
 from qa2docs.collect.factset import FactSet
-from qa2docs.discover.layout import SBLayout
+from qa2docs.discover.layout import EBInfo, SBLayout
 from qa2docs.models import Project
 from qa2docs.models.common import ASDM_UID_RE, short_id
-from qa2docs.render.figures import (
-    fixed_margins,
-    marker_legend,
-    reused_figure,
-    svg_bytes,
-)
+from qa2docs.render.figures import svg_bytes
 from qa2docs.render.html import Image, data_uri
 from qa2docs.report.rows import fact_value
 
 
-def _build_flux_plot(fig, axes: list) -> None:
-    """What every flux vs frequency figure shares: margins, grid."""
-    fixed_margins(fig, left=0.75, right=0.15, bottom=0.5, top=0.15)
-    axes[0].grid(alpha=0.3)
+class FluxFigure:
+    """The SB's flux comparison figure (:func:`~qa2docs.criteria.fluxcompare.draw_flux_comparison`,
+    one panel per source, every EB in its colour), drawn at most once per report run: the SB
+    report shows it whole, each EB report with its own EB picked out
+    (:func:`~qa2docs.criteria.fluxcompare.emphasise_eb`)."""
+
+    def __init__(self, sb: SBLayout, factsets: list[FactSet], sfs: FactSet | None = None):
+        self._sb, self._factsets, self._sfs = sb, factsets, sfs
+        self._per_eb: dict[str, dict[str, list]] | None = None
+        self._svg: bytes | str | None = None  # str: why there is no figure
+
+    @property
+    def per_eb(self) -> dict[str, dict[str, list]]:
+        """:func:`~qa2docs.criteria.flux_table.per_eb_fluxes` of the SB's EBs."""
+        if self._per_eb is None:
+            from qa2docs.criteria.flux_table import per_eb_fluxes
+
+            sfs = self._sfs if self._sfs is not None else sb_facts(self._sb)
+            self._per_eb = per_eb_fluxes(list(zip(self._sb.ebs, self._factsets)), sfs.facts)
+        return self._per_eb
+
+    def _drawn(self) -> bytes | str:
+        if self._svg is None:
+            try:
+                from qa2docs.criteria.fluxcompare import draw_flux_comparison
+
+                self._svg = svg_bytes(draw_flux_comparison(self.per_eb))
+            except ImportError as err:
+                self._svg = f"matplotlib not available ({err})"
+        return self._svg
+
+    def whole(self) -> Image:
+        """The figure as the SB report shows it."""
+        svg = self._drawn()
+        if isinstance(svg, str):
+            return Image("flux comparison", missing=svg)
+        return Image("flux comparison", src=data_uri(svg, "image/svg+xml"))
+
+    def for_eb(self, eb: EBInfo) -> Image:
+        """The figure with *eb* in full colour and the other EBs faded; missing when *eb* has
+        no flux density with a frequency and no fitted spectrum to draw."""
+        from qa2docs.criteria.fluxcompare import emphasise_eb
+
+        name = "flux vs frequency"
+        mine = self.per_eb.get(eb.short) or {}
+        if not (any(r.get("freq_hz") and r.get("flux_jy") is not None
+                    for r in mine.get("flux_densities", []))
+                or any(f.get("ref_freq_hz") and f.get("flux_jy") is not None
+                       for f in mine.get("fitted_spectra", []))):
+            return Image(name, missing="no fluxscale result with a frequency to plot")
+        svg = self._drawn()
+        if isinstance(svg, str):
+            return Image(name, missing=svg)
+        if len(self.per_eb) > 1:
+            svg = emphasise_eb(svg, list(self.per_eb).index(eb.short))
+        return Image(name, src=data_uri(svg, "image/svg+xml"))
 
 
-def _svg(fig) -> str:
-    return data_uri(svg_bytes(fig), "image/svg+xml")
-
-
-def _log_scale_if_wide(ax, values: list[float]) -> None:
-    """Calibrators of very different brightness share a plot only on a log axis."""
-    positive = [v for v in values if v and v > 0]
-    if positive and max(positive) / min(positive) > 3:
-        from matplotlib.ticker import FormatStrFormatter
-
-        ax.set_yscale("log")
-        ax.yaxis.set_major_formatter(FormatStrFormatter("%g"))
-        ax.yaxis.set_minor_formatter(FormatStrFormatter("%g"))
-
-
-def flux_plot(flux_densities: list[dict], fitted: list[dict]) -> Image:
-    """Flux density vs frequency per source, with the fitted spectrum (an inlined SVG)."""
-    points = [r for r in flux_densities if r.get("freq_hz") and r.get("flux_jy") is not None]
-    if not points:
-        return Image("flux vs frequency", missing="no fluxscale result with a frequency to plot")
-    try:
-        fig, (ax,) = reused_figure("flux vs frequency", 1, 1, _build_flux_plot, 6.4, 3.4)
-    except ImportError as err:
-        return Image("flux vs frequency", missing=f"matplotlib not available ({err})")
-    sources = sorted({r["source"] for r in points})
-    for i, src in enumerate(sources):
-        rows = [r for r in points if r["source"] == src]
-        colour = f"C{i % 10}"
-        ax.errorbar([r["freq_hz"] / 1e9 for r in rows], [r["flux_jy"] for r in rows],
-                    yerr=[r.get("error_jy") or 0 for r in rows], fmt="o", color=colour,
-                    label=src, capsize=3)
-        fit = next((f for f in fitted if f.get("source") == src), None)
-        if fit and fit.get("ref_freq_hz") and fit.get("flux_jy") is not None:
-            lo = min(r["freq_hz"] for r in rows) * 0.98
-            hi = max(r["freq_hz"] for r in rows) * 1.02
-            xs = [lo + (hi - lo) * k / 50 for k in range(51)]
-            alpha = fit.get("spidx") or 0.0
-            ax.plot([x / 1e9 for x in xs],
-                    [fit["flux_jy"] * (x / fit["ref_freq_hz"]) ** alpha for x in xs],
-                    "-", color=colour, alpha=0.6,
-                    label=f"{src} fit: {fit['flux_jy']:.3g} Jy, α = {alpha:.2f}")
-    _log_scale_if_wide(ax, [r["flux_jy"] for r in points])
-    ax.set_xlabel("Frequency (GHz)")
-    ax.set_ylabel("Flux density (Jy)")
-    marker_legend(ax, fontsize="small")
-    return Image("flux vs frequency", src=_svg(fig))
-
-
-def flux_comparison(sb: SBLayout, factsets: list[FactSet], sfs: FactSet,
+def flux_comparison(figure: FluxFigure, factsets: list[FactSet],
                     project: Project | None) -> dict[str, Any]:
     """The cross-EB flux comparison of :mod:`qa2docs.criteria.fluxcompare` (the numbers validate and
     the SB checklist use), as table rows and the seed's comparison figure."""
     import math
 
-    from qa2docs.criteria.flux_table import per_eb_fluxes
-    from qa2docs.criteria.fluxcompare import (
-        compare_fitted_spectra,
-        compare_flux_densities,
-        draw_flux_comparison,
-    )
+    from qa2docs.criteria.fluxcompare import compare_fitted_spectra, compare_flux_densities
     from qa2docs.criteria.tolerances import load_tolerances
 
-    per_eb = per_eb_fluxes(list(zip(sb.ebs, factsets)), sfs.facts)
+    per_eb = figure.per_eb
     labels = list(per_eb)
     bands = sorted({int(b) for fs in factsets for b in fact_value(fs.facts, "bands", []) or []})
     tol = load_tolerances(project.effective_cycle if project else None)
@@ -104,7 +100,7 @@ def flux_comparison(sb: SBLayout, factsets: list[FactSet], sfs: FactSet,
                      "flagged": r.flagged})
     plot = Image("flux comparison", missing="no EB has a fluxscale result to compare")
     if any(r["mean"] is not None for r in rows):
-        plot = Image("flux comparison", src=_svg(draw_flux_comparison(per_eb)))
+        plot = figure.whole()
     return {"labels": labels, "rows": rows, "plot": plot,
             "tolerance": (f"{100 * limit:.0f} % for Band {'/'.join(map(str, bands))} "
                           f"({tol.cite(spread[1])})") if spread else None}

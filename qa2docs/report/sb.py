@@ -11,14 +11,14 @@ from qa2docs.collect.factset import FactSet
 from qa2docs.discover.layout import SBLayout
 from qa2docs.models import Project, ReadmeHeader
 from qa2docs.models.layout import README_FIELDS
-from qa2docs.report.plots import flux_comparison, fluxcal_pivot
+from qa2docs.report.plots import FluxFigure, flux_comparison, fluxcal_pivot
 from qa2docs.report.rows import (Validation, checklist_rows, extraction_warnings, fact_value,
                                  project_info, read_doc)
 
 
 def sb_context(sb: SBLayout, factsets: list[FactSet], eb_pages: dict[str, dict[str, Any]],
                project: Project | None, state: State, validation: Validation,
-               links: dict[str, str]) -> dict[str, Any]:
+               links: dict[str, str], figure: FluxFigure) -> dict[str, Any]:
     """Everything the SB report template shows, as plain data."""
     from qa2docs.models import SBChecklist
 
@@ -28,7 +28,7 @@ def sb_context(sb: SBLayout, factsets: list[FactSet], eb_pages: dict[str, dict[s
     rows = checklist_rows(doc, SBChecklist.layout, state.base(sb.sb_checklist.name),
                           sb_proposals(sb, sfs, factsets, project), {})
     readme = read_doc(sb.readme, "readme", problems) if sb.readme.is_file() else None
-    comparison = flux_comparison(sb, factsets, sfs, project)
+    comparison = flux_comparison(figure, factsets, project)
     facts = sfs.facts
     summary = []
     for eb in sb.ebs:

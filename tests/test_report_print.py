@@ -123,8 +123,8 @@ def test_print_findings_lists_errors_and_warnings_and_counts_infos():
 
 
 def test_write_pdf_parses_the_stylesheet_once_and_restores_the_collector(tmp_path, monkeypatch):
-    """The stylesheet is parsed once per process, the collector's threshold is raised while
-    WeasyPrint runs and put back after it (also when it fails)."""
+    """The stylesheet is parsed and the fonts configured once per process, the collector's
+    threshold is raised while WeasyPrint runs and put back after it (also when it fails)."""
     from qa2docs.render import pdf
 
     weasyprint = pdf.load_weasyprint()
@@ -138,12 +138,15 @@ def test_write_pdf_parses_the_stylesheet_once_and_restores_the_collector(tmp_pat
 
     monkeypatch.setattr(weasyprint, "HTML", html)
     pdf._stylesheet.cache_clear()
+    pdf._font_config.cache_clear()
     before = gc.get_threshold()
     css = "@page { size: A6; } p { color: #123456; }"
     for name in ("a.pdf", "b.pdf"):
         pdf.write_pdf("<p>x</p>", tmp_path / name, tmp_path, tmp_path, css)
         assert (tmp_path / name).read_bytes().startswith(b"%PDF")
     assert len(parsed) == 1 and seen == [pdf.PRINT_GC_THRESHOLD] * 2
+    fonts = pdf._font_config.cache_info()  # made for the first PDF, reused for the second
+    assert (fonts.misses, fonts.hits) == (1, 1)
     assert gc.get_threshold() == before
 
     def broken(**kw):

@@ -7,9 +7,10 @@ holds the memo. Only for work that changes no input.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, Iterator
+from typing import Any
 
 
 class RunMemo:

@@ -9,9 +9,10 @@ from __future__ import annotations
 import logging
 import os
 from collections import defaultdict
+from contextlib import AbstractContextManager
 from fnmatch import fnmatch
 from pathlib import Path
-from typing import Any, ContextManager
+from typing import Any
 
 from qa2docs.collect.cache import open_cache
 from qa2docs.collect.factset import FactSet
@@ -26,10 +27,10 @@ from qa2docs.discover.layout import (
     uid_of_dir,
 )
 from qa2docs.errors import ExtractionError, LayoutError
-from qa2docs.memo import RunMemo
 from qa2docs.extractors.base import ExtractionWarning, Extractor
 from qa2docs.extractors.logscan import LogReader, log_problem, scan_log
 from qa2docs.extractors.registry import get_extractors
+from qa2docs.memo import RunMemo
 from qa2docs.models.common import ASDM_UID_RE
 from qa2docs.models.facts import Fact
 
@@ -48,7 +49,7 @@ _facts = RunMemo("qa2docs_extraction_scope")
 """The facts of each directory looked at in the current :func:`extraction_scope`."""
 
 
-def extraction_scope() -> ContextManager[None]:
+def extraction_scope() -> AbstractContextManager[None]:
     """Within it, each directory's facts are extracted (or loaded from the fact cache) once:
     the validation, the reports and the input rules of one SB root share them rather than
     stat every input, key and load the cache again. Only for work that changes no input

@@ -9,11 +9,18 @@ and lines the layout does not know are kept as they are.
 from __future__ import annotations
 
 import re
+from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import ContextManager, Literal
+from typing import Literal
 
-from qa2docs.documents.spans import Line, ParsedDocument, Spans, detect_newline, split_lines
-from qa2docs.errors import ChecklistError
+from qa2docs.documents.spans import (
+    Line,
+    ParsedDocument,
+    Spans,
+    detect_newline,
+    split_lines,
+)
+from qa2docs.errors import ChecklistError, Qa2DocsError
 from qa2docs.memo import RunMemo
 from qa2docs.models import EBChecklist, ReadmeHeader, SBChecklist
 from qa2docs.models.layout import (
@@ -313,7 +320,7 @@ def parse_readme(text: str, path: Path | str = "README.header.txt",
 _documents = RunMemo("qa2docs_document_scope")
 
 
-def reading_scope() -> ContextManager[None]:
+def reading_scope() -> AbstractContextManager[None]:
     """Within it, :func:`read_document` parses each file once (a report and the validation it
     shows read the same checklists): readers only, nothing in it writes a document. Scopes
     nest (the outermost one counts)."""
@@ -330,7 +337,7 @@ def read_document(path: Path, kind: Literal["eb", "sb", "readme"] | None = None
     if key not in scope:
         try:
             scope[key] = _read_document(path, kind)
-        except Exception as err:  # the same error for every reader in the scope
+        except (Qa2DocsError, OSError) as err:  # the same error for every reader in it
             scope[key] = err
     found = scope[key]
     if isinstance(found, Exception):

@@ -356,6 +356,8 @@ def parse_expression(source: str) -> ast.expr:
 
 def literal(node: ast.AST, names: Mapping[str, Any] = CASAPY_NAMES) -> Any:
     """The value of a literal expression (lists and tuples give lists; names from *names*)."""
+    if type(node) is ast.Constant:  # what ast.literal_eval gives for it, without its set-up
+        return node.value
     if isinstance(node, ast.Name):
         if node.id in names:
             return names[node.id]

@@ -45,10 +45,17 @@ def parse_task_call(text: str) -> dict[str, Any] | None:
         if kw.arg is None:
             continue
         try:
-            params[kw.arg] = ast.literal_eval(kw.value)
+            params[kw.arg] = _literal(kw.value)
         except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
             params[kw.arg] = ast.unparse(kw.value)
     return params
+
+
+def _literal(node: ast.expr) -> Any:
+    """:func:`ast.literal_eval` of *node*; a constant's value without its set-up."""
+    if type(node) is ast.Constant:
+        return node.value
+    return ast.literal_eval(node)
 
 
 _parse_cached = functools.lru_cache(maxsize=512)(parse_task_call)

@@ -234,3 +234,14 @@ def test_argument_text_is_what_ast_gives(source: str) -> None:
     values = node.args + [kw.value for kw in node.keywords]
     assert [_segment(lines, v) for v in values] == [ast.get_source_segment(source, v)
                                                    for v in values]
+
+
+CONSTANTS = ["'a'", "u'b'", "b'c'", "1", "-1", "1.5e-4", "1j", "True", "None", "...",
+             "'''x\ny'''", "0x1F", "1_000"]
+
+
+@pytest.mark.parametrize("source", CONSTANTS)
+def test_literal_of_a_constant_is_what_literal_eval_gives(source: str) -> None:
+    node = ast.parse(source, mode="eval").body
+    value = literal(node)
+    assert value == ast.literal_eval(node) and type(value) is type(ast.literal_eval(node))

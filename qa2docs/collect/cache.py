@@ -18,6 +18,7 @@ import hashlib
 import inspect
 import json
 import logging
+import math
 import os
 import re
 import time
@@ -33,7 +34,7 @@ import qa2docs
 from qa2docs.discover.layout import STATE_DIR
 from qa2docs.extractors.base import ExtractionWarning, Extractor
 from qa2docs.fileio import write_atomically
-from qa2docs.models.facts import Fact
+from qa2docs.models.facts import Fact, Provenance
 
 if TYPE_CHECKING:
     from qa2docs.collect.factset import FactSet
@@ -97,8 +98,9 @@ class FactCache:
                             inputs=[str(p) for p in facts.inputs])
         text = entry.model_dump_json()
         # Fact.value is Any: a value JSON does not give back (a tuple, a NaN, an int key)
-        # would come back different, so such a result is not cached.
-        if CachedFacts.model_validate_json(text) != entry:
+        # would come back different, so such a result is not cached. An entry made only of
+        # what JSON gives back as it is needs no round trip to tell (:func:`plain_entry`).
+        if not plain_entry(entry) and CachedFacts.model_validate_json(text) != entry:
             log.debug("fact cache %s not written: facts do not survive JSON", self.path)
             return False
         try:
@@ -109,6 +111,58 @@ class FactCache:
             log.debug("fact cache %s not written: %s", self.path, err)
             return False
         return True
+
+
+def plain_entry(entry: CachedFacts) -> bool:
+    """True when every value of *entry* is of a type its JSON gives back equal: ``str``,
+    ``int``, ``bool``, ``None``, a finite ``float``, a ``list`` of them, a ``dict`` of them by
+    ``str`` keys (those exact types), in the fields of exactly :class:`Fact`,
+    :class:`Provenance` and :class:`ExtractionWarning`; then ``CachedFacts.model_validate_json(
+    entry.model_dump_json()) == entry`` holds without being tried. False says nothing (the
+    round trip decides)."""
+    return (type(entry.key) is str and type(entry.name) is str
+            and all(type(k) is str for k in entry.facts)
+            and all(_plain_fact(f) for f in entry.facts.values())
+            and all(_plain_fact(f) for f in entry.all_facts)
+            and all(_plain_warning(w) for w in entry.warnings)
+            and all(type(p) is str for p in entry.inputs))
+
+
+def _plain_fact(fact: Fact) -> bool:
+    return (type(fact) is Fact and type(fact.field) is str and type(fact.rank) is int
+            and _str_or_none(fact.note) and type(fact.provenance) is tuple
+            and all(type(p) is Provenance and type(p.extractor) is str and type(p.file) is str
+                    and _int_or_none(p.line) and _int_or_none(p.end_line)
+                    and _str_or_none(p.excerpt) for p in fact.provenance)
+            and json_plain(fact.value))
+
+
+def _plain_warning(warning: ExtractionWarning) -> bool:
+    return (type(warning) is ExtractionWarning and type(warning.path) is str
+            and _int_or_none(warning.line) and type(warning.message) is str
+            and type(warning.kind) is str)
+
+
+def _str_or_none(value: Any) -> bool:
+    return value is None or type(value) is str
+
+
+def _int_or_none(value: Any) -> bool:
+    return value is None or type(value) is int
+
+
+def json_plain(value: Any) -> bool:
+    """True when *value* is made only of what JSON gives back equal (see :func:`plain_entry`)."""
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return True
+    if kind is float:
+        return math.isfinite(value)
+    if kind is list:
+        return all(json_plain(v) for v in value)
+    if kind is dict:
+        return all(type(k) is str and json_plain(v) for k, v in value.items())
+    return False
 
 
 def enabled() -> bool:

@@ -120,12 +120,18 @@ def plain_entry(entry: CachedFacts) -> bool:
     :class:`Provenance` and :class:`ExtractionWarning`; then ``CachedFacts.model_validate_json(
     entry.model_dump_json()) == entry`` holds without being tried. False says nothing (the
     round trip decides)."""
-    return (type(entry.key) is str and type(entry.name) is str
-            and all(type(k) is str for k in entry.facts)
-            and all(_plain_fact(f) for f in entry.facts.values())
-            and all(_plain_fact(f) for f in entry.all_facts)
+    if not (type(entry.key) is str and type(entry.name) is str
+            and all(type(p) is str for p in entry.inputs)
             and all(_plain_warning(w) for w in entry.warnings)
-            and all(type(p) is str for p in entry.inputs))
+            and all(type(k) is str for k in entry.facts)):
+        return False
+    seen = set()
+    for fact in entry.all_facts:
+        if id(fact) not in seen:
+            if not _plain_fact(fact):
+                return False
+            seen.add(id(fact))
+    return all(id(f) in seen or _plain_fact(f) for f in entry.facts.values())
 
 
 def _plain_fact(fact: Fact) -> bool:
@@ -151,18 +157,32 @@ def _int_or_none(value: Any) -> bool:
     return value is None or type(value) is int
 
 
+_SCALARS = frozenset({str, int, bool, type(None)})
+
+
 def json_plain(value: Any) -> bool:
     """True when *value* is made only of what JSON gives back equal (see :func:`plain_entry`)."""
     kind = type(value)
-    if kind is str or kind is int or kind is bool or value is None:
+    if kind in _SCALARS:
         return True
     if kind is float:
         return math.isfinite(value)
     if kind is list:
-        return all(json_plain(v) for v in value)
-    if kind is dict:
-        return all(type(k) is str and json_plain(v) for k, v in value.items())
-    return False
+        items: Any = value
+    elif kind is dict:
+        for key in value:
+            if type(key) is not str:
+                return False
+        items = value.values()
+    else:
+        return False
+    for item in items:  # the scalars here, not by a call each
+        kind = type(item)
+        if kind in _SCALARS or (kind is float and math.isfinite(item)):
+            continue
+        if kind is float or not json_plain(item):
+            return False
+    return True
 
 
 def enabled() -> bool:

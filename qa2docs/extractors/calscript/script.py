@@ -50,7 +50,7 @@ class Call:
     lines: list[str] = field(repr=False)
     """The script's lines."""
 
-    @property
+    @cached_property
     def task(self) -> str:
         """The last part of the dotted name (``es.fixForCSV2555`` -> ``fixForCSV2555``)."""
         return self.name.rsplit(".", 1)[-1]

@@ -95,11 +95,28 @@ class Call:
     """The innermost call whose brackets hold this one."""
     paren_line: int
     """The line of the opening bracket (argument lines count from it)."""
-    source: str = ""
-    """From the name to the closing bracket, as read (empty when not closed)."""
-    arg_text: str = ""
-    """Between the brackets (empty when not closed)."""
-    _parse_source: str = field(default="", repr=False)
+    _lines: list[str] = field(default_factory=list, repr=False)
+    """The lines the script was read from (:attr:`PyScript._read`)."""
+    _spots: tuple[Position, ...] = field(default=(), repr=False)
+    """Where the name starts, the brackets start and end (closed calls): the texts below are
+    cut from the script when first asked for (most calls' never are)."""
+
+    @cached_property
+    def source(self) -> str:
+        """From the name to the closing bracket, as read (empty when not closed)."""
+        return self._cut(0, 4)
+
+    @cached_property
+    def arg_text(self) -> str:
+        """Between the brackets (empty when not closed)."""
+        return self._cut(2, 3)
+
+    @cached_property
+    def _parse_source(self) -> str:
+        return "_f" + self._cut(1, 4) if self._spots else ""
+
+    def _cut(self, start: int, end: int) -> str:
+        return cut(self._lines, self._spots[start], self._spots[end]) if self._spots else ""
 
     @property
     def task(self) -> str:
@@ -192,10 +209,7 @@ class PyScript:
 
     def text(self, start: Position, end: Position) -> str:
         """The text read between two token positions."""
-        (r1, c1), (r2, c2) = start, end
-        if r1 == r2:
-            return self._read[r1 - 1][c1:c2]
-        return self._read[r1 - 1][c1:] + "".join(self._read[r1:r2 - 1]) + self._read[r2 - 1][:c2]
+        return cut(self._read, start, end)
 
     def walk(self) -> Iterator[tuple[Statement, Mapping[str, Any]]]:
         """Each statement with the names bound before it to literals (``thems = 'x.ms'``).
@@ -300,9 +314,7 @@ class PyScript:
         if close is None:
             return Call(name, first.start[0], last.end[0], False, parent, paren.start[0])
         return Call(name, first.start[0], close.end[0], True, parent, paren.start[0],
-                    source=self.text(first.start, close.end),
-                    arg_text=self.text(paren.end, close.start),
-                    _parse_source="_f" + self.text(paren.start, close.end))
+                    self._read, (first.start, paren.start, paren.end, close.start, close.end))
 
     def _bind(self, tokens: list[tokenize.TokenInfo], bound: dict[str, Any],
               names: Mapping[str, Any]) -> None:
@@ -340,6 +352,14 @@ class PyScript:
         for tok in targets:
             if tok.type == tokenize.NAME:
                 bound.pop(tok.string, None)
+
+
+def cut(lines: list[str], start: Position, end: Position) -> str:
+    """The text of *lines* between two token positions."""
+    (r1, c1), (r2, c2) = start, end
+    if r1 == r2:
+        return lines[r1 - 1][c1:c2]
+    return lines[r1 - 1][c1:] + "".join(lines[r1:r2 - 1]) + lines[r2 - 1][:c2]
 
 
 def closing(tokens: list[tokenize.TokenInfo], i: int) -> int | None:

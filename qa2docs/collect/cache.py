@@ -306,10 +306,9 @@ def _tree(top: Path, label: str, out: dict[str, Any]) -> None:
 
 def code_digest(extractors: dict[str, type[Extractor]]) -> str:
     """A digest of the source of the collection stage, resolver and every extractor class."""
-    files = set(_package_code(Path(qa2docs.__file__).parent))
-    files.update(source for cls in extractors.values() if (source := _source_file(cls)))
+    sources = tuple(source for cls in extractors.values() if (source := _source_file(cls)))
     digest = hashlib.sha256()
-    for path in sorted(files):
+    for path in _code_files(Path(qa2docs.__file__).parent, sources):
         st = _stat(path)
         digest.update(f"{path}\0{_file_digest(path, *st) if st else '-'}\0".encode())
     return digest.hexdigest()
@@ -320,6 +319,14 @@ def _package_code(package: Path) -> tuple[Path, ...]:
     """The package's files that decide the facts (:data:`CODE`), listed once per process:
     their contents are digested on each call, by stat."""
     return tuple(p for pattern in CODE for p in package.glob(pattern))
+
+
+@lru_cache(maxsize=16)
+def _code_files(package: Path, sources: tuple[Path, ...]) -> tuple[Path, ...]:
+    """The package's code files and the extractors' *sources*, sorted, without repeats
+    (sorted once per process and set of extractors: their contents are digested on each
+    call, by stat)."""
+    return tuple(sorted(set(_package_code(package)) | set(sources)))
 
 
 @lru_cache(maxsize=256)

@@ -135,8 +135,8 @@ class AsdmExtractor(Extractor):
 
     # --- reading --------------------------------------------------------------------------
 
-    def _table(self, name: str, required: bool = False,
-               row_tag: str = "row") -> TableReader | None:
+    def _table(self, name: str, required: bool = False, row_tag: str = "row",
+               columns: frozenset[str] | None = None) -> TableReader | None:
         """Parse ``<name>.xml``; warn and return None when it is missing, binary or broken."""
         xml = self._folder / f"{name}.xml"
         binary = [p for p in (self._folder / f"{name}.bin", self._folder / name / "Table.bin")
@@ -154,7 +154,7 @@ class AsdmExtractor(Extractor):
                           f"{name}.xml missing" + (f" (ASDM.xml lists {listed} rows)"
                                                    if listed not in ("0", "") else ""))
             return None
-        handler = TableReader(row_tag)
+        handler = TableReader(row_tag, columns)
         try:
             with open(xml, "rb") as stream:
                 handler.read(stream)
@@ -177,9 +177,10 @@ class AsdmExtractor(Extractor):
             return None
         return handler
 
-    def _rows(self, name: str) -> list[dict[str, Any]]:
-        """The rows of table *name*; empty when it is missing, binary or broken."""
-        table = self._table(name)
+    def _rows(self, name: str, columns: frozenset[str] | None = None) -> list[dict[str, Any]]:
+        """The rows of table *name* (with only *columns*' values, when given); empty when it
+        is missing, binary or broken."""
+        table = self._table(name, columns=columns)
         return table.rows if table is not None else []
 
     def _where(self, file_name: str) -> str:
@@ -250,7 +251,7 @@ class AsdmExtractor(Extractor):
     def _bands(self) -> Iterator[Fact]:
         for table_name, column in (("SpectralWindow", "name"), ("Receiver", "frequencyBand"),
                                    ("SBSummary", "frequencyBand")):
-            found = [(r, m) for r in self._rows(table_name)
+            found = [(r, m) for r in self._rows(table_name, frozenset({column}))
                      if (m := _BAND.search(r.get(column, "")))]
             if found:
                 bands = sorted({int(m.group(1)) for _, m in found})
@@ -318,7 +319,7 @@ class AsdmExtractor(Extractor):
             yield self._fact("science_goal", value, "SBSummary", line, " ".join(excerpts))
 
     def _pwv(self) -> Iterator[Fact]:
-        rows = self._rows("CalWVR")
+        rows = self._rows("CalWVR", frozenset({"water"}))
         if not rows:
             return
         water = []

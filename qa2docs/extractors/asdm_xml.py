@@ -29,8 +29,11 @@ class MalformedXml(Exception):
 class TableReader:
     """Collects the rows of an ASDM XML table: {column: text or EntityRef id}, with lines."""
 
-    def __init__(self, row_tag: str = "row") -> None:
+    def __init__(self, row_tag: str = "row", columns: frozenset[str] | None = None) -> None:
         self.row_tag = row_tag
+        self.columns = columns
+        """The columns whose text (or EntityRef) is kept; None: all. The others' text is
+        never handed over (a large table's arrays of numbers)."""
         self.rows: list[dict[str, Any]] = []
         self.entity_id: str | None = None
         self.bulk_store = False
@@ -73,10 +76,11 @@ class TableReader:
             elif local == "BulkStoreRef":
                 self.bulk_store = True
         elif self._depth == self._row_depth + 1:
-            self._column, self._text = local, []
             self._row["_lines"][local] = self._parser.CurrentLineNumber
-            if local:
-                self._parser.CharacterDataHandler = self._text.append
+            if self.columns is None or local in self.columns:
+                self._column, self._text = local, []
+                if local:
+                    self._parser.CharacterDataHandler = self._text.append
         elif local == "EntityRef" and self._column:
             self._row[self._column] = attrs.get("entityId", "")
 

@@ -165,3 +165,35 @@ def test_table_reader_on_the_corpus_and_sample_asdms() -> None:
         row_tag = "Table" if path.name == "ASDM.xml" else "row"
         old, new = both(path.read_bytes(), row_tag)
         assert new == old, path
+
+
+def _kept(outcome: tuple, columns: frozenset[str]) -> tuple:
+    if outcome[0] != "rows":
+        return outcome
+    rows = [{k: v for k, v in row.items() if k == "_lines" or k in columns}
+            for row in outcome[1]]
+    return ("rows", rows, *outcome[2:])
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_a_column_filter_keeps_those_columns_as_they_were(name: str) -> None:
+    for columns in (frozenset({"name"}), frozenset({"stationId", "position"}), frozenset()):
+        full = outcome(TableReader(), CASES[name], lambda s, r: r.read(s))
+        kept = outcome(TableReader(columns=columns), CASES[name], lambda s, r: r.read(s))
+        assert kept == _kept(full, columns)
+
+
+def test_a_column_filter_on_the_sample_tables() -> None:
+    repo = Path(__file__).resolve().parents[2]
+    tables = sorted(repo.glob("samples/**/uid___*/*.xml"))
+    assert tables
+    for path in tables:
+        data = path.read_bytes()
+        for columns in (frozenset({"water"}), frozenset({"name", "frequencyBand"})):
+            full = outcome(TableReader(), data, lambda s, r: r.read(s))
+            kept = outcome(TableReader(columns=columns), data, lambda s, r: r.read(s))
+            assert kept == _kept(full, columns), path
+    rows = outcome(TableReader(columns=frozenset({"name"})), CASES["rows"],
+                   lambda s, r: r.read(s))[1]
+    assert rows[0]["name"] == "DA41" and "stationId" not in rows[0]
+    assert rows[0]["_lines"]["stationId"] == 7

@@ -42,6 +42,7 @@ _NOT_KEPT = NOISE | {tokenize.NEWLINE, tokenize.ENDMARKER, PROBLEM}
 AUGMENTED = frozenset({"+=", "-=", "*=", "/=", "//=", "%=", "**=", ">>=", "<<=", "&=", "^=",
                        "|=", "@=", ":="})
 _NOT_CALL_AFTER = frozenset({".", "def", "class"})
+_CALL_OR_DOT = frozenset({"(", "."})
 
 Position = tuple[int, int]
 
@@ -284,8 +285,11 @@ class PyScript:
         offset = 0
         for statement in segment:
             tokens = statement.tokens
-            i = 0
+            i, last = 0, len(tokens) - 1
             while i < len(tokens):
+                if i == last or tokens[i + 1].string not in _CALL_OR_DOT:
+                    i += 1  # neither a call nor a dotted name: the commonest token, told at once
+                    continue
                 tok = tokens[i]
                 if (tok.type != tokenize.NAME or keyword.iskeyword(tok.string)
                         or (i > 0 and tokens[i - 1].string in _NOT_CALL_AFTER)):

@@ -288,3 +288,12 @@ def test_statements_and_comments_are_those_of_every_token_in_turn(text: str,
     assert script.comments == comments
     if text == BROKEN:
         assert len(script.problems) == 1 + indentation and comments
+
+
+def test_calls_at_statement_ends_dots_and_spaces() -> None:
+    """Names at the end of a statement, a trailing dot, spaced dots, calls on a call."""
+    script = PyScript("x = a.b.\nf\ng .h (1)\nk(2)(3)\nlambda: m(4)\nn.(5)\np.q\n"
+                      "print (r)\nif s(): t.u.v()\nw[0](6)\n", indentation=False)
+    assert [(c.name, c.line, c.closed) for c in script.calls] == [
+        ("g.h", 3, True), ("k", 4, True), ("m", 5, True), ("print", 8, True), ("s", 9, True),
+        ("t.u.v", 9, True)]

@@ -89,7 +89,23 @@ def find_call(name: str, hit: Hit, scanner: LogScanner, private: bool = True) ->
         return None
     number, text = found
     params = _parse_cached(text)
-    return TaskCall(number, copy.deepcopy(params) if private else params)
+    return TaskCall(number, private_copy(params) if private else params)
+
+
+_ATOMS = frozenset({str, int, float, bool, type(None), bytes, complex})
+
+
+def private_copy(value: Any) -> Any:
+    """``copy.deepcopy(value)`` of a call's parameters: their dicts and lists copied here,
+    atoms kept (deepcopy keeps them too), anything else through ``deepcopy``."""
+    kind = type(value)
+    if kind in _ATOMS:
+        return value
+    if kind is dict:
+        return {key: private_copy(item) for key, item in value.items()}
+    if kind is list:
+        return [private_copy(item) for item in value]
+    return copy.deepcopy(value)
 
 
 _UNDECIDED = object()

@@ -397,9 +397,22 @@ def test_fill_prunes_the_cache_of_eb_dirs_renamed_since(root):
     assert len(after) == 3 and set(after) != set(before)
     gone = set(before) - set(after)
     assert len(gone) == 1 and next(iter(gone)).startswith(f"eb-{X66D}-")
-    assert not any(p.name.startswith(next(iter(gone))) for p in cache.iterdir())  # its .lock
+    assert not any(p.name.startswith(next(iter(gone))) for p in cache.iterdir())
     api.fill(root, dry_run=True)  # a dry run removes nothing
     assert sorted(p.name for p in cache.iterdir() if p.suffix == ".json") == after
+
+
+def test_saving_takes_no_lock_file_and_prune_drops_the_old_ones(root):
+    """The file is written whole and renamed: no lock file is made, and those earlier
+    versions left (beside current files too) go with the next prune."""
+    api.fill(root)
+    cache = factcache.cache_dir(root)
+    names = sorted(p.name for p in cache.iterdir())
+    assert len(names) == 3 and all(n.endswith(".json") for n in names)
+    for name in names:
+        (cache / f"{name}.lock").write_text("")
+    api.fill(root)
+    assert sorted(p.name for p in cache.iterdir()) == names
 
 
 def test_every_code_pattern_of_the_digest_names_files():

@@ -540,3 +540,19 @@ def test_plain_entry_looks_at_every_part_of_the_entry():
     bad_line = fact.provenance[0].model_copy(update={"line": "3"})
     assert not factcache.plain_entry(entry.model_copy(
         update={"facts": {"x": fact.model_copy(update={"provenance": (bad_line,)})}}))
+
+
+def test_plain_entry_checks_every_field_the_models_have():
+    """plain_entry names the fields it vouches for: a field added to one of these models
+    must be added to its check (until then this fails), or a value JSON changes could be
+    cached."""
+    import dataclasses
+
+    from qa2docs.models.facts import Fact, Provenance
+
+    assert set(factcache.CachedFacts.model_fields) == {"key", "name", "facts", "all_facts",
+                                                       "warnings", "inputs"}
+    assert set(Fact.model_fields) == {"field", "value", "provenance", "rank", "note"}
+    assert set(Provenance.model_fields) == {"extractor", "file", "line", "end_line", "excerpt"}
+    assert {f.name for f in dataclasses.fields(ExtractionWarning)} == {"path", "line",
+                                                                       "message", "kind"}

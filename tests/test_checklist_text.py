@@ -296,3 +296,31 @@ def test_lines_a_person_adds_anywhere_survive_any_edit(case):
     edited, _ = apply_changes(parse_checklist(text, kind="eb"), changes)
     for note in notes:
         assert edited.count(note) == text.count(note), note
+
+
+def test_a_reading_scope_parses_each_document_once(tmp_path, monkeypatch):
+    """A report and its validation read the same checklist: within a reading scope it is
+    parsed once, and a file that cannot be read fails every reader the same way."""
+    from qa2docs.documents import checklist_text
+    from qa2docs.documents.checklist_text import read_document, reading_scope
+
+    good = tmp_path / "Checklist_EB.txt"
+    good.write_text(render_checklist(EBChecklist()))
+    bad = tmp_path / "Checklist_SB.txt"
+    bad.write_bytes(b"\xff\xfe\x00garbage")
+    parses = []
+    real = checklist_text._read_document
+    monkeypatch.setattr(checklist_text, "_read_document",
+                        lambda path, kind: parses.append(path.name) or real(path, kind))
+    with reading_scope():
+        first = read_document(good, "eb")
+        with reading_scope():  # nested: the outer scope's parse
+            assert read_document(good, "eb") is first
+        errors = []
+        for _ in range(2):
+            with pytest.raises(ChecklistError) as caught:
+                read_document(bad, "sb")
+            errors.append(str(caught.value))
+    assert parses == ["Checklist_EB.txt", "Checklist_SB.txt"] and errors[0] == errors[1]
+    assert read_document(good, "eb") is not first  # outside a scope: read again
+    assert parses[-1] == "Checklist_EB.txt"

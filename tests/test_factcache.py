@@ -397,9 +397,22 @@ def test_fill_prunes_the_cache_of_eb_dirs_renamed_since(root):
     assert len(after) == 3 and set(after) != set(before)
     gone = set(before) - set(after)
     assert len(gone) == 1 and next(iter(gone)).startswith(f"eb-{X66D}-")
-    assert not any(p.name.startswith(next(iter(gone))) for p in cache.iterdir())  # its .lock
+    assert not any(p.name.startswith(next(iter(gone))) for p in cache.iterdir())
     api.fill(root, dry_run=True)  # a dry run removes nothing
     assert sorted(p.name for p in cache.iterdir() if p.suffix == ".json") == after
+
+
+def test_saving_takes_no_lock_file_and_prune_drops_the_old_ones(root):
+    """The file is written whole and renamed: no lock file is made, and those earlier
+    versions left (beside current files too) go with the next prune."""
+    api.fill(root)
+    cache = factcache.cache_dir(root)
+    names = sorted(p.name for p in cache.iterdir())
+    assert len(names) == 3 and all(n.endswith(".json") for n in names)
+    for name in names:
+        (cache / f"{name}.lock").write_text("")
+    api.fill(root)
+    assert sorted(p.name for p in cache.iterdir()) == names
 
 
 def test_every_code_pattern_of_the_digest_names_files():
@@ -455,3 +468,91 @@ def test_discover_reads_the_sb_name_once_per_version_of_qa2docs_yaml(tmp_path, m
     assert discover(root).name == "Second_SB" and len(reads) == 2
     (root / "qa2docs.yaml").write_text("project_code: 2013.1.12345.S\n")  # no sb_name
     assert discover(root).name == "A" and discover(root).name == "A" and len(reads) == 3
+
+
+class _Label(str):
+    """A str subclass: JSON gives back a plain str (equal, so the round trip keeps it)."""
+
+
+PLAIN_VALUES = [
+    None, True, False, 0, -1, 2**70, -(2**70), 1.5e-7, -0.0, 1e308, 5e-324, "", "é\t\u2028",
+    [], {}, [1, [2, [3, {"a": [None, 1.0]}]]], {"a": {"b": []}},
+]
+"""Values JSON gives back equal: no round trip is needed to know."""
+OTHER_VALUES = [
+    (1, 2), (), float("nan"), float("inf"), -float("inf"), [1, float("nan")], {1: "a"},
+    {"a": {2: 3}}, {(1, 2): 3}, {1, 2}, frozenset(), b"x", _Label("x"), {_Label("k"): 1},
+    [(1,)], 1 + 2j, datetime(2024, 1, 1),
+]
+"""Values of other types: the round trip decides (most are refused, a str subclass is not)."""
+
+
+def _entry(value):
+    fact = make_fact("x", value, "test", "f", line=3, excerpt="e")
+    return factcache.CachedFacts(key="k", name="n", facts={"x": fact}, all_facts=[fact],
+                                 warnings=[ExtractionWarning("p", 1, "m")], inputs=["i"])
+
+
+def _survives(entry) -> bool | None:
+    try:
+        text = entry.model_dump_json()
+    except Exception:  # noqa: BLE001 (not JSON at all: save() raises, as it did)
+        return None
+    return factcache.CachedFacts.model_validate_json(text) == entry
+
+
+@pytest.mark.parametrize("value", PLAIN_VALUES, ids=[repr(v) for v in PLAIN_VALUES])
+def test_a_plain_entry_survives_json(value):
+    entry = _entry(value)
+    assert factcache.plain_entry(entry) is True
+    assert _survives(entry) is True
+
+
+@pytest.mark.parametrize("value", OTHER_VALUES, ids=[repr(v) for v in OTHER_VALUES])
+def test_other_entries_go_through_the_round_trip(value, root):
+    entry = _entry(value)
+    assert factcache.plain_entry(entry) is False
+    survives = _survives(entry)
+    if survives is None:
+        return
+    eb = _eb(root)
+    extractors = collect.get_extractors()
+    inputs = collect.eb_inputs(eb.dir, extractors, "eb")
+    cache = factcache.open_cache(root, eb.dir, eb.uid, "eb", inputs, extractors)
+    fact = entry.all_facts[0]
+    assert cache.save(collect.FactSet(eb.uid, {"x": fact}, [fact], [], [])) is survives
+    assert survives is (value == "x" or value == {"k": 1})
+
+
+def test_plain_entry_looks_at_every_part_of_the_entry():
+    fact = make_fact("x", [1], "test", "f", line=3)
+    entry = factcache.CachedFacts(key="k", name="n", facts={"x": fact}, all_facts=[fact],
+                                  warnings=[ExtractionWarning("p", None, "m")], inputs=["i"])
+    assert factcache.plain_entry(entry)
+    odd = fact.model_copy(update={"value": (1,)})
+    assert not factcache.plain_entry(entry.model_copy(update={"all_facts": [fact, odd]}))
+    assert not factcache.plain_entry(entry.model_copy(update={"facts": {"x": odd}}))
+    assert not factcache.plain_entry(entry.model_copy(
+        update={"warnings": [ExtractionWarning("p", 1.0, "m")]}))
+    assert not factcache.plain_entry(entry.model_copy(update={"inputs": [Path("i")]}))
+    assert not factcache.plain_entry(entry.model_copy(
+        update={"facts": {"x": fact.model_copy(update={"rank": True})}}))
+    bad_line = fact.provenance[0].model_copy(update={"line": "3"})
+    assert not factcache.plain_entry(entry.model_copy(
+        update={"facts": {"x": fact.model_copy(update={"provenance": (bad_line,)})}}))
+
+
+def test_plain_entry_checks_every_field_the_models_have():
+    """plain_entry names the fields it vouches for: a field added to one of these models
+    must be added to its check (until then this fails), or a value JSON changes could be
+    cached."""
+    import dataclasses
+
+    from qa2docs.models.facts import Fact, Provenance
+
+    assert set(factcache.CachedFacts.model_fields) == {"key", "name", "facts", "all_facts",
+                                                       "warnings", "inputs"}
+    assert set(Fact.model_fields) == {"field", "value", "provenance", "rank", "note"}
+    assert set(Provenance.model_fields) == {"extractor", "file", "line", "end_line", "excerpt"}
+    assert {f.name for f in dataclasses.fields(ExtractionWarning)} == {"path", "line",
+                                                                       "message", "kind"}

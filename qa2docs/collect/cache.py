@@ -18,6 +18,7 @@ import hashlib
 import inspect
 import json
 import logging
+import math
 import os
 import re
 import time
@@ -26,14 +27,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from filelock import FileLock, Timeout
 from pydantic import BaseModel
 
 import qa2docs
 from qa2docs.discover.layout import STATE_DIR
 from qa2docs.extractors.base import ExtractionWarning, Extractor
 from qa2docs.fileio import write_atomically
-from qa2docs.models.facts import Fact
+from qa2docs.models.facts import Fact, Provenance
 
 if TYPE_CHECKING:
     from qa2docs.collect.factset import FactSet
@@ -48,7 +48,6 @@ RACY_NS = 2 * 10**9
 """A file changed this recently may change again within the file system's timestamp
 granularity without its mtime moving (git's "racily clean" entries): such a result is not
 stored."""
-LOCK_TIMEOUT = 10.0
 # The modules whose code decides the facts, relative to the package (the classes of
 # third-party extractors are added by their source file).
 CODE = ("extractors/**/*.py", "collect/*.py", "discover/*.py", "models/facts.py",
@@ -87,7 +86,7 @@ class FactCache:
         return entry if entry.key == self.key else None
 
     def save(self, facts: FactSet) -> bool:
-        """Store *facts* under this key (atomically, under a file lock); False when not stored."""
+        """Store *facts* under this key (atomically); False when not stored."""
         if self.racy:
             log.debug("fact cache %s not written: an input changed in the last %d s",
                       self.path, RACY_NS // 10**9)
@@ -97,18 +96,94 @@ class FactCache:
                             inputs=[str(p) for p in facts.inputs])
         text = entry.model_dump_json()
         # Fact.value is Any: a value JSON does not give back (a tuple, a NaN, an int key)
-        # would come back different, so such a result is not cached.
-        if CachedFacts.model_validate_json(text) != entry:
+        # would come back different, so such a result is not cached. An entry made only of
+        # what JSON gives back as it is needs no round trip to tell (:func:`plain_entry`).
+        if not plain_entry(entry) and CachedFacts.model_validate_json(text) != entry:
             log.debug("fact cache %s not written: facts do not survive JSON", self.path)
             return False
+        # No lock: the file is written whole under a name of its own and renamed over the
+        # old one, so two processes writing at once leave one whole file (the last renamed),
+        # as a lock would; a reader checks the key. (A lock cost ~1 ms a file: a third of
+        # the saving's own cost, its flock probe of the folder.)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            with FileLock(f"{self.path}.lock", timeout=LOCK_TIMEOUT):
-                write_atomically(self.path, text, durable=False)  # made again if lost
-        except (OSError, Timeout) as err:  # a read-only SB root, a busy lock: just no cache
+            write_atomically(self.path, text, durable=False)  # made again if lost
+        except OSError as err:  # a read-only SB root: just no cache
             log.debug("fact cache %s not written: %s", self.path, err)
             return False
         return True
+
+
+def plain_entry(entry: CachedFacts) -> bool:
+    """True when every value of *entry* is of a type its JSON gives back equal: ``str``,
+    ``int``, ``bool``, ``None``, a finite ``float``, a ``list`` of them, a ``dict`` of them by
+    ``str`` keys (those exact types), in the fields of exactly :class:`Fact`,
+    :class:`Provenance` and :class:`ExtractionWarning`; then ``CachedFacts.model_validate_json(
+    entry.model_dump_json()) == entry`` holds without being tried. False says nothing (the
+    round trip decides)."""
+    if not (type(entry.key) is str and type(entry.name) is str
+            and all(type(p) is str for p in entry.inputs)
+            and all(_plain_warning(w) for w in entry.warnings)
+            and all(type(k) is str for k in entry.facts)):
+        return False
+    seen = set()
+    for fact in entry.all_facts:
+        if id(fact) not in seen:
+            if not _plain_fact(fact):
+                return False
+            seen.add(id(fact))
+    return all(id(f) in seen or _plain_fact(f) for f in entry.facts.values())
+
+
+def _plain_fact(fact: Fact) -> bool:
+    return (type(fact) is Fact and type(fact.field) is str and type(fact.rank) is int
+            and _str_or_none(fact.note) and type(fact.provenance) is tuple
+            and all(type(p) is Provenance and type(p.extractor) is str and type(p.file) is str
+                    and _int_or_none(p.line) and _int_or_none(p.end_line)
+                    and _str_or_none(p.excerpt) for p in fact.provenance)
+            and json_plain(fact.value))
+
+
+def _plain_warning(warning: ExtractionWarning) -> bool:
+    return (type(warning) is ExtractionWarning and type(warning.path) is str
+            and _int_or_none(warning.line) and type(warning.message) is str
+            and type(warning.kind) is str)
+
+
+def _str_or_none(value: Any) -> bool:
+    return value is None or type(value) is str
+
+
+def _int_or_none(value: Any) -> bool:
+    return value is None or type(value) is int
+
+
+_SCALARS = frozenset({str, int, bool, type(None)})
+
+
+def json_plain(value: Any) -> bool:
+    """True when *value* is made only of what JSON gives back equal (see :func:`plain_entry`)."""
+    kind = type(value)
+    if kind in _SCALARS:
+        return True
+    if kind is float:
+        return math.isfinite(value)
+    if kind is list:
+        items: Any = value
+    elif kind is dict:
+        for key in value:
+            if type(key) is not str:
+                return False
+        items = value.values()
+    else:
+        return False
+    for item in items:  # the scalars here, not by a call each
+        kind = type(item)
+        if kind in _SCALARS or (kind is float and math.isfinite(item)):
+            continue
+        if kind is float or not json_plain(item):
+            return False
+    return True
 
 
 def enabled() -> bool:
@@ -140,13 +215,13 @@ def cache_file_name(directory: Path, name: str, level: str) -> str:
 
 
 def prune(root: Path, current: list[tuple[Path, str, str]]) -> list[Path]:
-    """Remove the cache files (and their lock files) of dirs not in *current*, a list of
-    (directory, name, level): EB dirs renamed or removed. Returns what was removed."""
+    """Remove the cache files of dirs not in *current*, a list of (directory, name, level):
+    EB dirs renamed or removed; and the lock files earlier versions left beside them. Returns
+    what was removed."""
     folder = cache_dir(root)
     if not folder.is_dir():
         return []
     keep = {cache_file_name(d, n, lv) for d, n, lv in current}
-    keep |= {f"{k}.lock" for k in keep}
     removed = []
     for path in folder.iterdir():
         if path.name not in keep and path.suffix in (".json", ".lock") and path.is_file():
@@ -232,10 +307,9 @@ def _tree(top: Path, label: str, out: dict[str, Any]) -> None:
 
 def code_digest(extractors: dict[str, type[Extractor]]) -> str:
     """A digest of the source of the collection stage, resolver and every extractor class."""
-    files = set(_package_code(Path(qa2docs.__file__).parent))
-    files.update(source for cls in extractors.values() if (source := _source_file(cls)))
+    sources = tuple(source for cls in extractors.values() if (source := _source_file(cls)))
     digest = hashlib.sha256()
-    for path in sorted(files):
+    for path in _code_files(Path(qa2docs.__file__).parent, sources):
         st = _stat(path)
         digest.update(f"{path}\0{_file_digest(path, *st) if st else '-'}\0".encode())
     return digest.hexdigest()
@@ -246,6 +320,14 @@ def _package_code(package: Path) -> tuple[Path, ...]:
     """The package's files that decide the facts (:data:`CODE`), listed once per process:
     their contents are digested on each call, by stat."""
     return tuple(p for pattern in CODE for p in package.glob(pattern))
+
+
+@lru_cache(maxsize=16)
+def _code_files(package: Path, sources: tuple[Path, ...]) -> tuple[Path, ...]:
+    """The package's code files and the extractors' *sources*, sorted, without repeats
+    (sorted once per process and set of extractors: their contents are digested on each
+    call, by stat)."""
+    return tuple(sorted(set(_package_code(package)) | set(sources)))
 
 
 @lru_cache(maxsize=256)

@@ -9,11 +9,10 @@ from __future__ import annotations
 import logging
 import os
 from collections import defaultdict
-from contextlib import contextmanager
-from contextvars import ContextVar
+from contextlib import AbstractContextManager
 from fnmatch import fnmatch
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from qa2docs.collect.cache import open_cache
 from qa2docs.collect.factset import FactSet
@@ -31,6 +30,7 @@ from qa2docs.errors import ExtractionError, LayoutError
 from qa2docs.extractors.base import ExtractionWarning, Extractor
 from qa2docs.extractors.logscan import LogReader, log_problem, scan_log
 from qa2docs.extractors.registry import get_extractors
+from qa2docs.memo import RunMemo
 from qa2docs.models.common import ASDM_UID_RE
 from qa2docs.models.facts import Fact
 
@@ -45,26 +45,16 @@ def extract_dir(directory: Path, name: str, level: str = "eb") -> FactSet:
     return _with_problems(result, directory, extractors, level)
 
 
-_scope: ContextVar[dict[tuple[str, str, str, str], FactSet] | None] = ContextVar(
-    "qa2docs_extraction_scope", default=None)
-"""The facts of each directory looked at in the current :func:`extraction_scope` (per thread:
-a dask worker may run SB roots in threads)."""
+_facts = RunMemo("qa2docs_extraction_scope")
+"""The facts of each directory looked at in the current :func:`extraction_scope`."""
 
 
-@contextmanager
-def extraction_scope() -> Iterator[None]:
+def extraction_scope() -> AbstractContextManager[None]:
     """Within it, each directory's facts are extracted (or loaded from the fact cache) once:
     the validation, the reports and the input rules of one SB root share them rather than
     stat every input, key and load the cache again. Only for work that changes no input
     (a report run); scopes nest (the outermost one holds the facts)."""
-    if _scope.get() is not None:
-        yield
-        return
-    token = _scope.set({})
-    try:
-        yield
-    finally:
-        _scope.reset(token)
+    return _facts.scope()
 
 
 def cached_extract_dir(directory: Path, name: str, level: str = "eb",
@@ -75,7 +65,7 @@ def cached_extract_dir(directory: Path, name: str, level: str = "eb",
     The result is the same as a fresh extraction's: the cache is used only when every input
     and the extractors' code are as they were when it was written (:mod:`qa2docs.collect.cache`).
     """
-    scope = _scope.get()
+    scope = _facts.current()
     if scope is None:
         return _cached_extract_dir(directory, name, level, root)
     key = (str(directory), name, level, str(root))

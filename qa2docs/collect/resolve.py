@@ -9,15 +9,27 @@ from qa2docs.models.common import uid_of_name
 from qa2docs.models.facts import Fact, Provenance
 
 
-def _same(a: Any, b: Any) -> bool:
-    return json.dumps(a, sort_keys=True, default=str) == json.dumps(b, sort_keys=True, default=str)
+def _same(a: Any, b: Any, memo: dict[int, tuple[Any, str]] | None = None) -> bool:
+    """Whether *a* and *b* have the same JSON (*memo*: the JSON of objects met before)."""
+    return _json(a, memo) == _json(b, memo)
 
 
-def _agrees(value: Any, best: Any) -> bool:
+def _json(value: Any, memo: dict[int, tuple[Any, str]] | None) -> str:
+    """``json.dumps(value, sort_keys=True, default=str)``, made once per object in *memo*
+    (by id, the object kept with it: the chosen fact's value is compared with each other)."""
+    if memo is None:
+        return json.dumps(value, sort_keys=True, default=str)
+    hit = memo.get(id(value))
+    if hit is None or hit[0] is not value:
+        hit = memo[id(value)] = (value, json.dumps(value, sort_keys=True, default=str))
+    return hit[1]
+
+
+def _agrees(value: Any, best: Any, memo: dict[int, tuple[Any, str]] | None = None) -> bool:
     """Same value, or a dict whose every key holds the same as in *best* (a part of it)."""
     if isinstance(value, dict) and isinstance(best, dict):
-        return all(k in best and _same(v, best[k]) for k, v in value.items())
-    return _same(value, best)
+        return all(k in best and _same(v, best[k], memo) for k, v in value.items())
+    return _same(value, best, memo)
 
 
 def resolve_facts(facts: Iterable[Fact]) -> dict[str, Fact]:
@@ -30,7 +42,8 @@ def resolve_facts(facts: Iterable[Fact]) -> dict[str, Fact]:
         best = max(enumerate(group), key=lambda ix: (ix[1].rank, ix[0]))[1]
         if name in COMBINED_FIELDS:
             best = _combine(group, best)
-        others = [f for f in group if f is not best and not _agrees(f.value, best.value)]
+        memo: dict[int, tuple[Any, str]] = {}
+        others = [f for f in group if f is not best and not _agrees(f.value, best.value, memo)]
         if others:
             said = "; ".join(f"{o.provenance[0].where() if o.provenance else '?'} says "
                              f"{_short(o.value)}" for o in others[:3])

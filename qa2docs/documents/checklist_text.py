@@ -9,11 +9,19 @@ and lines the layout does not know are kept as they are.
 from __future__ import annotations
 
 import re
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Literal
 
-from qa2docs.documents.spans import Line, ParsedDocument, Spans, detect_newline, split_lines
-from qa2docs.errors import ChecklistError
+from qa2docs.documents.spans import (
+    Line,
+    ParsedDocument,
+    Spans,
+    detect_newline,
+    split_lines,
+)
+from qa2docs.errors import ChecklistError, Qa2DocsError
+from qa2docs.memo import RunMemo
 from qa2docs.models import EBChecklist, ReadmeHeader, SBChecklist
 from qa2docs.models.layout import (
     HEADER_CONT_INDENT,
@@ -309,9 +317,35 @@ def parse_readme(text: str, path: Path | str = "README.header.txt",
     return ParsedDocument(path, text, model, spans, detect_newline(text), encoding)
 
 
+_documents = RunMemo("qa2docs_document_scope")
+
+
+def reading_scope() -> AbstractContextManager[None]:
+    """Within it, :func:`read_document` parses each file once (a report and the validation it
+    shows read the same checklists): readers only, nothing in it writes a document. Scopes
+    nest (the outermost one counts)."""
+    return _documents.scope()
+
+
 def read_document(path: Path, kind: Literal["eb", "sb", "readme"] | None = None
                   ) -> ParsedDocument:
-    """Read and parse a checklist or README header file."""
+    """Read and parse a checklist or README header file (once in a :func:`reading_scope`)."""
+    scope = _documents.current()
+    if scope is None:
+        return _read_document(path, kind)
+    key = (str(path), kind)
+    if key not in scope:
+        try:
+            scope[key] = _read_document(path, kind)
+        except (Qa2DocsError, OSError) as err:  # the same error for every reader in it
+            scope[key] = err
+    found = scope[key]
+    if isinstance(found, Exception):
+        raise found
+    return found
+
+
+def _read_document(path: Path, kind: Literal["eb", "sb", "readme"] | None) -> ParsedDocument:
     from qa2docs.fileio import read_text
 
     text, encoding = read_text(path)

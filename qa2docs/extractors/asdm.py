@@ -2,8 +2,9 @@
 
 The folder (or its ``ASDM.xml``) is passed to :meth:`AsdmExtractor.extract`; a match of the
 pattern that holds no ``ASDM.xml`` (an ``.ms`` folder, a script) is not an ASDM and gives
-nothing. Tables are read with ``defusedxml``'s SAX parser (no DTD entities, no external
-references), which also gives line numbers. A table whose rows are in binary only (a
+nothing. Tables are read with ``pyexpat`` set up as ``defusedxml`` sets it up (no DTD
+entities, no external references; :mod:`qa2docs.extractors.asdm_xml`), which also gives line
+numbers. A table whose rows are in binary only (a
 ``<Name>.bin`` / ``<Name>/Table.bin`` without XML rows, or an XML header with
 ``BulkStoreRef``) is warned about and gives no fact.
 
@@ -39,12 +40,9 @@ import statistics
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterator
-from xml.sax import SAXParseException
-from xml.sax.handler import ContentHandler
-
 import defusedxml
-import defusedxml.sax
 
+from qa2docs.extractors.asdm_xml import MalformedXml, TableReader
 from qa2docs.extractors.base import Extractor
 from qa2docs.models.facts import Fact, make_fact
 
@@ -70,56 +68,6 @@ _GOAL_QUANTITIES = {
     "maxAcceptableAngResolution": ("max_resolution_arcsec", "angle"),
     "maxPWVC": ("max_pwv_mm", "length"),
 }
-
-
-class _TableHandler(ContentHandler):
-    """Collects the rows of an ASDM XML table: {column: text or EntityRef id}, with lines."""
-
-    def __init__(self, row_tag: str = "row") -> None:
-        super().__init__()
-        self.row_tag = row_tag
-        self.rows: list[dict[str, Any]] = []
-        self.entity_id: str | None = None
-        self.bulk_store = False
-        self._locator: Any = None
-        self._depth = 0
-        self._row: dict[str, Any] | None = None
-        self._row_depth = 0
-        self._column: str | None = None
-        self._text: list[str] = []
-
-    def setDocumentLocator(self, locator: Any) -> None:  # noqa: N802 (SAX API)
-        self._locator = locator
-
-    def startElement(self, name: str, attrs: Any) -> None:  # noqa: N802 (SAX API)
-        self._depth += 1
-        local = name.rpartition(":")[2]
-        if self._row is None:
-            if local == self.row_tag:
-                self._row, self._row_depth = {"_lines": {}}, self._depth
-            elif local == "Entity" and self._depth == 2:
-                self.entity_id = attrs.get("entityId")
-            elif local == "BulkStoreRef":
-                self.bulk_store = True
-        elif self._depth == self._row_depth + 1:
-            self._column, self._text = local, []
-            self._row["_lines"][local] = self._locator.getLineNumber()
-        elif local == "EntityRef" and self._column:
-            self._row[self._column] = attrs.get("entityId", "")
-
-    def characters(self, content: str) -> None:
-        if self._column:
-            self._text.append(content)
-
-    def endElement(self, name: str) -> None:  # noqa: N802 (SAX API)
-        if self._row is not None:
-            if self._depth == self._row_depth + 1 and self._column:
-                self._row.setdefault(self._column, "".join(self._text).strip())
-                self._column = None
-            elif self._depth == self._row_depth:
-                self.rows.append(self._row)
-                self._row = None
-        self._depth -= 1
 
 
 def array_time_iso(ns: int) -> str:
@@ -187,8 +135,8 @@ class AsdmExtractor(Extractor):
 
     # --- reading --------------------------------------------------------------------------
 
-    def _table(self, name: str, required: bool = False,
-               row_tag: str = "row") -> _TableHandler | None:
+    def _table(self, name: str, required: bool = False, row_tag: str = "row",
+               columns: frozenset[str] | None = None) -> TableReader | None:
         """Parse ``<name>.xml``; warn and return None when it is missing, binary or broken."""
         xml = self._folder / f"{name}.xml"
         binary = [p for p in (self._folder / f"{name}.bin", self._folder / name / "Table.bin")
@@ -206,13 +154,12 @@ class AsdmExtractor(Extractor):
                           f"{name}.xml missing" + (f" (ASDM.xml lists {listed} rows)"
                                                    if listed not in ("0", "") else ""))
             return None
-        handler = _TableHandler(row_tag)
+        handler = TableReader(row_tag, columns)
         try:
             with open(xml, "rb") as stream:
-                defusedxml.sax.parse(stream, handler)
-        except SAXParseException as err:
-            self.warn(self._where(xml.name), err.getLineNumber(),
-                      f"malformed XML: {err.getMessage()}")
+                handler.read(stream)
+        except MalformedXml as err:
+            self.warn(self._where(xml.name), err.line, f"malformed XML: {err.message}")
             return None
         except defusedxml.DefusedXmlException as err:
             self.warn(self._where(xml.name), None, f"refused unsafe XML: {err}")
@@ -230,9 +177,10 @@ class AsdmExtractor(Extractor):
             return None
         return handler
 
-    def _rows(self, name: str) -> list[dict[str, Any]]:
-        """The rows of table *name*; empty when it is missing, binary or broken."""
-        table = self._table(name)
+    def _rows(self, name: str, columns: frozenset[str] | None = None) -> list[dict[str, Any]]:
+        """The rows of table *name* (with only *columns*' values, when given); empty when it
+        is missing, binary or broken."""
+        table = self._table(name, columns=columns)
         return table.rows if table is not None else []
 
     def _where(self, file_name: str) -> str:
@@ -303,7 +251,7 @@ class AsdmExtractor(Extractor):
     def _bands(self) -> Iterator[Fact]:
         for table_name, column in (("SpectralWindow", "name"), ("Receiver", "frequencyBand"),
                                    ("SBSummary", "frequencyBand")):
-            found = [(r, m) for r in self._rows(table_name)
+            found = [(r, m) for r in self._rows(table_name, frozenset({column}))
                      if (m := _BAND.search(r.get(column, "")))]
             if found:
                 bands = sorted({int(m.group(1)) for _, m in found})
@@ -371,7 +319,7 @@ class AsdmExtractor(Extractor):
             yield self._fact("science_goal", value, "SBSummary", line, " ".join(excerpts))
 
     def _pwv(self) -> Iterator[Fact]:
-        rows = self._rows("CalWVR")
+        rows = self._rows("CalWVR", frozenset({"water"}))
         if not rows:
             return
         water = []

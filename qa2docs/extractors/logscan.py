@@ -42,6 +42,7 @@ from qa2docs.extractors.logscan_lines import (
     SNIFF_SIZE,
     TAB_LINE,
     LogLine,
+    count_lines,
     decode_line,
     log_problem,
     parse_line,
@@ -109,8 +110,8 @@ class LogScanner:
     def is_tab_separated(self) -> bool:
         """True when the dated lines near the start use tabs between all fields."""
         head = os.pread(self._file.fileno(), SNIFF_SIZE, 0)
-        dated = len(DATED_LINE.findall(head))
-        return dated > 0 and len(TAB_LINE.findall(head)) == dated
+        dated = count_lines(DATED_LINE, head)
+        return dated > 0 and count_lines(TAB_LINE, head) == dated
 
     def hits(self, markers: Markers) -> Iterator[Hit]:
         """Yield each line matching *markers*, once, in file order.

@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import threading
 from typing import Callable, Iterable, Sequence
 
 try:
@@ -54,6 +55,19 @@ def database(expressions: tuple[bytes, ...]) -> object | None:
     return db
 
 
+_PER_THREAD = threading.local()
+
+
+def _scratch(db: object) -> object:
+    """A scratch space for *db* of this thread's own (the database's is not safe to share
+    by threads), made once per thread: a scan uses it only while ``db.scan`` runs, and a
+    thread runs one scan at a time (allocating one costs as much as scanning a small log)."""
+    spaces: dict[int, tuple[object, object]] = _PER_THREAD.__dict__.setdefault("spaces", {})
+    if id(db) not in spaces:
+        spaces[id(db)] = (db, hyperscan.Scratch(db))  # db kept: its id stays its own
+    return spaces[id(db)][1]
+
+
 def hs_finder(expressions: Sequence[bytes]) -> Finder | None:
     """The :data:`Finder` of *expressions* with Hyperscan, for one scan (one thread at a
     time); None when the search is off or they do not compile (then use ``re``)."""
@@ -61,7 +75,7 @@ def hs_finder(expressions: Sequence[bytes]) -> Finder | None:
     if db is None:
         return None
     scan = db.scan
-    scratch = hyperscan.Scratch(db)  # its own: the database's is not safe to share by threads
+    scratch = _scratch(db)
 
     def find(buf: bytearray, start: int, stop: int) -> list[int]:
         starts: list[int] = []

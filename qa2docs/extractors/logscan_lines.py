@@ -4,6 +4,7 @@ names)."""
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 from typing import NamedTuple
@@ -12,6 +13,20 @@ SNIFF_SIZE = 64 * 1024
 """Bytes read at the start of a log to tell its form."""
 TAB_LINE = re.compile(rb"^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?\t[A-Z]+\d?\t", re.M)
 DATED_LINE = re.compile(rb"^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d", re.M)
+
+
+def count_lines(pattern: re.Pattern[bytes], data: bytes) -> int:
+    """``len(pattern.findall(data))`` for a ``^``-anchored multi-line *pattern* whose matches
+    are not empty and hold no newline (:data:`TAB_LINE`, :data:`DATED_LINE`): the first line
+    tried alone, the others found behind their newline (a literal the search jumps to,
+    rather than trying ``^`` at every byte)."""
+    return int(pattern.match(data) is not None) + len(_after_newline(pattern).findall(data))
+
+
+@functools.lru_cache(maxsize=8)
+def _after_newline(pattern: re.Pattern[bytes]) -> re.Pattern[bytes]:
+    assert pattern.pattern.startswith(b"^") and pattern.flags & re.M
+    return re.compile(b"\n" + pattern.pattern[1:])
 
 _DATED_FIELD = re.compile(r"[0-9]{4}-[0-9][0-9]-[0-9][0-9][ T][0-9][0-9]:[0-9][0-9]:[0-9][0-9]")
 """A date and time starting a decoded field: ASCII digits only, as ``\\d`` in the bytes

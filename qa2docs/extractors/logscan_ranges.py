@@ -162,6 +162,9 @@ def scan_range(fd: int, begin: int, stop_at: int, find: Finder,
     taken without making a record of each.
     """
     plain, take = lane or (None, None)
+    # A buffer no larger than the range reads the same chunks (a range that fits is read
+    # whole either way), without zeroing 16 MiB for each small log.
+    chunk_size = min(chunk_size, max(stop_at - begin, 0))
     buf = bytearray(chunk_size)
     view = memoryview(buf)
     kept = 0          # bytes carried over from the previous chunk (a partial line)

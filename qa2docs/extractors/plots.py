@@ -107,10 +107,20 @@ class PlotsExtractor(Extractor):
     @staticmethod
     def _candidates(eb_dir: Path) -> Iterator[tuple[Path, list[str]]]:
         """(plot file, names to match: its plot folder's, then its own path) in the EB dir."""
-        for entry in sorted(eb_dir.iterdir()):
-            if entry.is_file() and entry.suffix.lower() in PLOT_SUFFIXES:
+        with os.scandir(eb_dir) as listing:
+            entries = sorted(listing, key=lambda e: e.name)
+        for found in entries:
+            entry = eb_dir / found.name
+            is_file, is_dir = _kinds(found, entry)
+            if is_file and entry.suffix.lower() in PLOT_SUFFIXES:
                 yield entry, [entry.name]
-            elif (entry.is_dir() and "plots" in entry.name.lower()
-                  and not _is_casa_table(entry)):
+            elif is_dir and "plots" in entry.name.lower() and not _is_casa_table(entry):
                 for plot in _plot_files(entry):
                     yield plot, [entry.name, plot.relative_to(entry).as_posix()]
+
+
+def _kinds(found: os.DirEntry[str], path: Path) -> tuple[bool, bool]:
+    """``(path.is_file(), path.is_dir())``: from the listing (no ``stat``) unless a link."""
+    if found.is_symlink():
+        return path.is_file(), path.is_dir()
+    return found.is_file(), found.is_dir()

@@ -18,35 +18,41 @@ from __future__ import annotations
 import ast
 import io
 import keyword
-import re
 import tokenize
-import warnings
 from collections import ChainMap
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Collection, Iterator, Mapping
+from typing import Any, ClassVar, Collection, Iterator, Mapping
 
-#: casapy's True and False, which its scripts write as bare names.
-CASAPY_NAMES: Mapping[str, Any] = {"T": True, "F": False}
+from qa2docs.extractors.pyliteral import (  # re-exported: the readers' one import
+    CASAPY_NAMES, LINE, NotLiteral, literal, parse_expression, source_segment,
+)
+
+__all__ = ["CASAPY_NAMES", "NotLiteral", "literal", "parse_expression", "Problem", "Arg",
+           "Arguments", "Call", "Statement", "PyScript", "closing"]
+
 #: Tokens that never belong to a statement's significant tokens.
 NOISE = frozenset({tokenize.COMMENT, tokenize.NL, tokenize.INDENT, tokenize.DEDENT,
                    tokenize.ENCODING})
+#: The ``type`` of a :class:`Problem`, which no token has.
+PROBLEM = -1
+#: Token types (and :class:`Problem`'s) that are not kept among a statement's tokens.
+_NOT_KEPT = NOISE | {tokenize.NEWLINE, tokenize.ENDMARKER, PROBLEM}
 #: Operators that rebind the name before them to something that is not a plain literal.
 AUGMENTED = frozenset({"+=", "-=", "*=", "/=", "//=", "%=", "**=", ">>=", "<<=", "&=", "^=",
                        "|=", "@=", ":="})
 _NOT_CALL_AFTER = frozenset({".", "def", "class"})
+_CALL_OR_DOT = frozenset({"(", "."})
 
 Position = tuple[int, int]
-
-
-class NotLiteral(Exception):
-    """An expression whose value the script does not spell out."""
 
 
 @dataclass(frozen=True)
 class Problem:
     """A tokenizer error: where, tokenize's words, and whether it ended reading."""
 
+    type: ClassVar[int] = PROBLEM
+    """Not a token type: the reader tells problems from tokens by it."""
     line: int
     """1-based; one past the last line when the file ends inside a bracket."""
     message: str
@@ -90,11 +96,28 @@ class Call:
     """The innermost call whose brackets hold this one."""
     paren_line: int
     """The line of the opening bracket (argument lines count from it)."""
-    source: str = ""
-    """From the name to the closing bracket, as read (empty when not closed)."""
-    arg_text: str = ""
-    """Between the brackets (empty when not closed)."""
-    _parse_source: str = field(default="", repr=False)
+    _lines: list[str] = field(default_factory=list, repr=False)
+    """The lines the script was read from (:attr:`PyScript._read`)."""
+    _spots: tuple[Position, ...] = field(default=(), repr=False)
+    """Where the name starts, the brackets start and end (closed calls): the texts below are
+    cut from the script when first asked for (most calls' never are)."""
+
+    @cached_property
+    def source(self) -> str:
+        """From the name to the closing bracket, as read (empty when not closed)."""
+        return self._cut(0, 4)
+
+    @cached_property
+    def arg_text(self) -> str:
+        """Between the brackets (empty when not closed)."""
+        return self._cut(2, 3)
+
+    @cached_property
+    def _parse_source(self) -> str:
+        return "_f" + self._cut(1, 4) if self._spots else ""
+
+    def _cut(self, start: int, end: int) -> str:
+        return cut(self._lines, self._spots[start], self._spots[end]) if self._spots else ""
 
     @property
     def task(self) -> str:
@@ -131,10 +154,10 @@ class Call:
         if not isinstance(node, ast.Call):  # cannot happen: the text is "_f" + "(...)"
             return None, "not a call"
 
-        lines = _LINE.findall(self._parse_source)
+        lines = LINE.findall(self._parse_source)
 
         def arg(value: ast.expr) -> Arg:
-            return Arg(value, _segment(lines, value) or "",
+            return Arg(value, source_segment(lines, value) or "",
                        self.paren_line + (value.end_lineno or 1) - 1)
 
         keywords = {kw.arg: arg(kw.value) for kw in node.keywords if kw.arg is not None}
@@ -187,10 +210,7 @@ class PyScript:
 
     def text(self, start: Position, end: Position) -> str:
         """The text read between two token positions."""
-        (r1, c1), (r2, c2) = start, end
-        if r1 == r2:
-            return self._read[r1 - 1][c1:c2]
-        return self._read[r1 - 1][c1:] + "".join(self._read[r1:r2 - 1]) + self._read[r2 - 1][:c2]
+        return cut(self._read, start, end)
 
     def walk(self) -> Iterator[tuple[Statement, Mapping[str, Any]]]:
         """Each statement with the names bound before it to literals (``thems = 'x.ms'``).
@@ -214,11 +234,13 @@ class PyScript:
         while base < len(self._read):
             rest = iter(self._read[base:])
             try:
-                for tok in tokenize.generate_tokens(lambda: next(rest, "")):
-                    if base:
-                        tok = tok._replace(start=(tok.start[0] + base, tok.start[1]),
-                                           end=(tok.end[0] + base, tok.end[1]))
-                    yield tok
+                tokens = tokenize.generate_tokens(lambda: next(rest, ""))
+                if not base:
+                    yield from tokens
+                    return
+                for tok in tokens:  # after a restart: numbered from the file's first line
+                    yield tok._replace(start=(tok.start[0] + base, tok.start[1]),
+                                       end=(tok.end[0] + base, tok.end[1]))
                 return
             except tokenize.TokenError as err:  # EOF inside a bracket or a string
                 where = err.args[1][0] if len(err.args) > 1 else len(self._read) - base + 1
@@ -231,19 +253,23 @@ class PyScript:
     def _scan(self) -> None:
         segment: list[Statement] = []  # the statements read since the last restart
         tokens: list[tokenize.TokenInfo] = []
+        keep, comments = tokens.append, self.comments
         for item in self._tokens():
-            if isinstance(item, Problem):
+            kind = item.type
+            if kind not in _NOT_KEPT:  # most tokens: tested first, by one set lookup
+                keep(item)
+            elif kind == tokenize.COMMENT:
+                comments[item.start[0]] = item.string
+            elif kind == tokenize.NEWLINE or kind == tokenize.ENDMARKER:
+                if tokens:
+                    segment.append(Statement(tokens, []))
+                    tokens = []
+                    keep = tokens.append
+            elif kind == PROBLEM:
                 segment.append(Statement(tokens, [], item))
                 self._find_calls(segment)
                 segment, tokens = [], []
-            elif item.type == tokenize.COMMENT:
-                self.comments[item.start[0]] = item.string
-            elif item.type in (tokenize.NEWLINE, tokenize.ENDMARKER):
-                if tokens:
-                    segment.append(Statement(tokens, []))
-                tokens = []
-            elif item.type not in NOISE:
-                tokens.append(item)
+                keep = tokens.append
         self._find_calls(segment)
 
     def _find_calls(self, segment: list[Statement]) -> None:
@@ -259,8 +285,11 @@ class PyScript:
         offset = 0
         for statement in segment:
             tokens = statement.tokens
-            i = 0
+            i, last = 0, len(tokens) - 1
             while i < len(tokens):
+                if i == last or tokens[i + 1].string not in _CALL_OR_DOT:
+                    i += 1  # neither a call nor a dotted name: the commonest token, told at once
+                    continue
                 tok = tokens[i]
                 if (tok.type != tokenize.NAME or keyword.iskeyword(tok.string)
                         or (i > 0 and tokens[i - 1].string in _NOT_CALL_AFTER)):
@@ -289,9 +318,7 @@ class PyScript:
         if close is None:
             return Call(name, first.start[0], last.end[0], False, parent, paren.start[0])
         return Call(name, first.start[0], close.end[0], True, parent, paren.start[0],
-                    source=self.text(first.start, close.end),
-                    arg_text=self.text(paren.end, close.start),
-                    _parse_source="_f" + self.text(paren.start, close.end))
+                    self._read, (first.start, paren.start, paren.end, close.start, close.end))
 
     def _bind(self, tokens: list[tokenize.TokenInfo], bound: dict[str, Any],
               names: Mapping[str, Any]) -> None:
@@ -331,6 +358,14 @@ class PyScript:
                 bound.pop(tok.string, None)
 
 
+def cut(lines: list[str], start: Position, end: Position) -> str:
+    """The text of *lines* between two token positions."""
+    (r1, c1), (r2, c2) = start, end
+    if r1 == r2:
+        return lines[r1 - 1][c1:c2]
+    return lines[r1 - 1][c1:] + "".join(lines[r1:r2 - 1]) + lines[r2 - 1][:c2]
+
+
 def closing(tokens: list[tokenize.TokenInfo], i: int) -> int | None:
     """Index of the bracket closing the one at *i*, or None when the tokens end first.
 
@@ -345,48 +380,3 @@ def closing(tokens: list[tokenize.TokenInfo], i: int) -> int | None:
             if depth == 0:
                 return j
     return None
-
-
-def parse_expression(source: str) -> ast.expr:
-    """The expression *source*; warnings (invalid escapes in Python 2 strings) are not ours."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return ast.parse(source, mode="eval").body
-
-
-def literal(node: ast.AST, names: Mapping[str, Any] = CASAPY_NAMES) -> Any:
-    """The value of a literal expression (lists and tuples give lists; names from *names*)."""
-    if isinstance(node, ast.Name):
-        if node.id in names:
-            return names[node.id]
-        raise NotLiteral(node.id)
-    if isinstance(node, (ast.List, ast.Tuple)):
-        return [literal(e, names) for e in node.elts]
-    if isinstance(node, ast.Dict) and None not in node.keys:
-        try:
-            return {literal(k, names): literal(v, names) for k, v in zip(node.keys, node.values)}
-        except TypeError as err:  # an unhashable key
-            raise NotLiteral(str(err)) from err
-    try:
-        return ast.literal_eval(node)  # constants, signed numbers, sets
-    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError) as err:
-        raise NotLiteral(type(node).__name__) from err
-
-
-_LINE = re.compile(r".*?(?:\r\n|\r|\n)|.+", re.S)
-"""A line with its end, split as :func:`ast.get_source_segment` splits (no form feed)."""
-
-
-def _segment(lines: list[str], node: ast.expr) -> str | None:
-    """:func:`ast.get_source_segment` on source already split into *lines* (it splits the
-    whole source again on each call: quadratic over a call with many arguments)."""
-    if node.end_lineno is None or node.end_col_offset is None:
-        return None
-    first, last = node.lineno - 1, node.end_lineno - 1
-    if not 0 <= first <= last < len(lines):
-        return None
-    if first == last:
-        return lines[first].encode()[node.col_offset:node.end_col_offset].decode()
-    head = lines[first].encode()[node.col_offset:].decode()
-    tail = lines[last].encode()[:node.end_col_offset].decode()
-    return "".join([head, *lines[first + 1:last], tail])

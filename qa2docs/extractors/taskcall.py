@@ -45,10 +45,17 @@ def parse_task_call(text: str) -> dict[str, Any] | None:
         if kw.arg is None:
             continue
         try:
-            params[kw.arg] = ast.literal_eval(kw.value)
+            params[kw.arg] = _literal(kw.value)
         except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
             params[kw.arg] = ast.unparse(kw.value)
     return params
+
+
+def _literal(node: ast.expr) -> Any:
+    """:func:`ast.literal_eval` of *node*; a constant's value without its set-up."""
+    if type(node) is ast.Constant:
+        return node.value
+    return ast.literal_eval(node)
 
 
 _parse_cached = functools.lru_cache(maxsize=512)(parse_task_call)
@@ -82,7 +89,23 @@ def find_call(name: str, hit: Hit, scanner: LogScanner, private: bool = True) ->
         return None
     number, text = found
     params = _parse_cached(text)
-    return TaskCall(number, copy.deepcopy(params) if private else params)
+    return TaskCall(number, private_copy(params) if private else params)
+
+
+_ATOMS = frozenset({str, int, float, bool, type(None), bytes, complex})
+
+
+def private_copy(value: Any) -> Any:
+    """``copy.deepcopy(value)`` of a call's parameters: their dicts and lists copied here,
+    atoms kept (deepcopy keeps them too), anything else through ``deepcopy``."""
+    kind = type(value)
+    if kind in _ATOMS:
+        return value
+    if kind is dict:
+        return {key: private_copy(item) for key, item in value.items()}
+    if kind is list:
+        return [private_copy(item) for item in value]
+    return copy.deepcopy(value)
 
 
 _UNDECIDED = object()

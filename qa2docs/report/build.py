@@ -24,6 +24,7 @@ from qa2docs import __version__
 from qa2docs.answers.merge import State
 from qa2docs.collect.extraction import eb_facts, extraction_scope
 from qa2docs.discover.layout import SBLayout, discover, load_project_of
+from qa2docs.documents.checklist_text import reading_scope
 from qa2docs.errors import Qa2DocsError
 from qa2docs.fileio import trace_worker
 from qa2docs.render.html import ImageResolver, render_html, write_html
@@ -61,7 +62,8 @@ def make_reports(path: Path | str, html: bool = True, pdf: bool = True,
     Returns:
         The paths written, EB reports first.
     """
-    with extraction_scope():  # validation and pages share each dir's facts
+    # validation and pages share each dir's facts and each checklist's parse
+    with extraction_scope(), reading_scope():
         return _make_reports(Path(path), html, pdf, out_dir, now, jobs)
 
 

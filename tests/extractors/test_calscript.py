@@ -388,3 +388,44 @@ def test_unreadable_file_raises_extraction_error(tmp_path: Path) -> None:
     with pytest.raises(ExtractionError) as err:
         list(CalScriptExtractor().extract(folder))
     assert str(err.value).startswith(f"{folder}:?: cannot read calibration script:")
+
+
+def test_arguments_are_read_when_first_asked_and_as_before(tmp_path: Path) -> None:
+    """Calls no fact asks about (print, os.system) are never parsed; the others give the
+    values, lines and Expr an eager reading gave."""
+    from qa2docs.extractors.calscript.script import Expr, read_script
+    text = ("mystep = 1\n"
+            "os.system('rm -rf x')\n"
+            "print('a' 'b')\n"
+            "flagdata(vis = 'x.ms', mode = 'manual', antenna = 'DA41',\n"
+            "         spw = thespw, flagbackup = T)  # tail\n"
+            "es.fixForCSV2555('x.ms')\n"
+            "gaincal(vis = 'x.ms', caltable = 'c' + 'd'\n")
+    warnings: list[tuple[int | None, str]] = []
+    script = read_script(text, lambda line, msg: warnings.append((line, msg)))
+    names = [c.name for c in script.calls]
+    assert names == ["os.system", "print", "flagdata", "es.fixForCSV2555"]
+    assert all("_values" not in vars(c) for c in script.calls)
+    flag = script.named("flagdata")[0]
+    assert flag.parsed and flag.args == []
+    assert flag.kwargs == {"vis": "x.ms", "mode": "manual", "antenna": "DA41",
+                           "spw": Expr("thespw"), "flagbackup": True}
+    assert flag.kw_lines == {"vis": 4, "mode": 4, "antenna": 4, "spw": 5, "flagbackup": 5}
+    assert script.trailing_comment(flag, "spw") == "tail"
+    assert flag.excerpt == ("flagdata(vis = 'x.ms', mode = 'manual', antenna = 'DA41',\n"
+                            "         spw = thespw, flagbackup = T)  # tail")
+    assert "_values" not in vars(script.calls[0])
+    assert script.calls[3].args == ["x.ms"] and script.calls[3].step == 1
+    assert script.truncated and warnings[-1][0] == 7
+
+
+def test_an_unparsable_relevant_call_warns_at_once_others_never(tmp_path: Path) -> None:
+    from qa2docs.extractors.calscript.script import read_script
+    text = "print('a', `b`)\nsetjy(vis = 'x.ms', fluxdensity = [1,, 2])\nos.system(`c`)\n"
+    warnings: list[tuple[int | None, str]] = []
+    script = read_script(text, lambda line, msg: warnings.append((line, msg)))
+    assert [line for line, _ in warnings] == [2]
+    assert warnings[0][1].startswith("cannot parse the arguments of setjy: ")
+    assert script.unparsed and not script.named("setjy")[0].parsed
+    assert script.named("setjy")[0].kwargs == {} and script.calls[0].args == []
+    assert not script.calls[0].parsed

@@ -252,6 +252,9 @@ def test_parallel_ranges_give_the_same_hits(tmp_path, monkeypatch):
     monkeypatch.setattr(logscan_ranges, "PARALLEL_MIN_SIZE", 64 * 1024)
     # 4 CPUs, also on a 1-CPU machine: the ranges after the first go to forked workers.
     monkeypatch.setattr(logscan_ranges.os, "sched_getaffinity", lambda pid: {0, 1, 2, 3})
+    # and as in a fresh process: an earlier test's dask client leaves its IO loop thread
+    # running in this one, and the scan forks only from a single-threaded process
+    monkeypatch.setattr(logscan_ranges.threading, "active_count", lambda: 1)
     started = []
     real_fork = logscan_ranges._fork
 

@@ -407,3 +407,17 @@ def test_seed_xa12_log_without_listobs(seed: Path) -> None:
     raw, _ = run(seed / "Xa12/uid___A002_X4sda4d_Xa12.ms.listobs")
     assert raw["antenna_count"].value == 36 and "DV16" in raw["antennas"].value
     assert raw["fields_by_intent"].value["CALIBRATE_POINTING"] == ["J1751+0939", "J1851+0035"]
+
+
+def test_a_lone_summary_in_a_log_is_read_once(seed: Path, monkeypatch) -> None:
+    """With one summary of an MS there is nothing to choose: no trial parse, same facts."""
+    from qa2docs.extractors.listobs import embedded
+    before, _ = run(seed / "X66d/casapy-20140828-093512.log")
+    reads = []
+    real = embedded._read_summary
+    monkeypatch.setattr(embedded, "_read_summary",
+                        lambda parser, scanner, offset, number: reads.append(number)
+                        or real(parser, scanner, offset, number))
+    after, _ = run(seed / "X66d/casapy-20140828-093512.log")
+    assert after == before and before["observation"].value
+    assert reads and len(reads) == len(set(reads))  # each summary once (a trial made two)

@@ -141,3 +141,36 @@ def test_scans_in_threads_at_once_each_find_their_hits(tmp_path, monkeypatch):
     monkeypatch.setenv("QA2DOCS_NO_HYPERSCAN", "1")
     assert counts == {scan(0)}
     assert scan(0) == 11 * 20000
+
+
+def test_finders_share_one_scratch_per_thread_and_find_the_same(monkeypatch):
+    """A thread makes one scratch space per database; finders of one database used in turn
+    in a thread, and at once in two threads, find what a fresh finder finds."""
+    import threading
+    monkeypatch.delenv("QA2DOCS_NO_HYPERSCAN", raising=False)
+    expressions = (rb"Begin Task", rb"Step [0-9]+", rb"casatools")
+    buf = bytearray(TRICKY * 50)
+    first = logscan_hs.hs_finder(expressions)
+    expected = first(buf, 0, len(buf))
+    half = first(buf, 10, len(buf) // 2)
+    assert expected and expected == sorted(expected) and 0 < len(half) < len(expected)
+    db = logscan_hs.database(expressions)
+    assert logscan_hs._scratch(db) is logscan_hs._scratch(db)
+    second = logscan_hs.hs_finder(expressions)
+    for _ in range(3):
+        assert first(buf, 0, len(buf)) == second(buf, 0, len(buf)) == expected
+        assert second(buf, 10, len(buf) // 2) == first(buf, 10, len(buf) // 2) == half
+    results, scratches = [], []
+
+    def work() -> None:
+        scratches.append(logscan_hs._scratch(db))
+        finder = logscan_hs.hs_finder(expressions)
+        results.extend(finder(buf, 0, len(buf)) == expected for _ in range(20))
+
+    threads = [threading.Thread(target=work) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results and all(results)
+    assert len({id(s) for s in scratches}) == 2 and logscan_hs._scratch(db) not in scratches

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from pathlib import Path
 
 import pytest
 from test_parallel_readers import both_ways, eb_json, line
@@ -179,3 +180,27 @@ def test_the_lane_gives_a_plain_reader_only_lines_no_other_reader_wants(tmp_path
              for n, m in enumerate(messages, 1) if m.startswith("Step")]
     assert taker.lines == steps
     assert needled.lines == [(n, "hit") for n, m in enumerate(messages, 1) if "listobs(" in m]
+
+
+@pytest.mark.parametrize("data", [
+    b"", b"\n", b"2024-01-01 00:00:00\tINFO\tx\tm\n", b"junk\n2024-01-01T00:00:00\tWARN\t\n",
+    b"2024-01-01 00:00:00 INFO x\n2024-01-01 00:00:00\tSEVERE2\tx\n\n\r\n2024-01-01 00:00",
+    b"\n2024-01-01 00:00:00.5\tINFO\t\n2024-01-01 00:00:00\t\t\nx2024-01-01 00:00:00\tA\t",
+    b"2024-01-01 00:00:00\tINFO\t" * 3 + b"\n" * 3,
+])
+def test_count_lines_is_what_findall_counts(data):
+    from qa2docs.extractors.logscan_lines import DATED_LINE, TAB_LINE, count_lines
+    for pattern in (DATED_LINE, TAB_LINE):
+        assert count_lines(pattern, data) == len(pattern.findall(data))
+
+
+def test_count_lines_on_the_sample_and_corpus_logs():
+    from conftest import CORPUS
+    from qa2docs.extractors.logscan_lines import DATED_LINE, SNIFF_SIZE, TAB_LINE, count_lines
+    repo = Path(__file__).resolve().parents[2]
+    logs = sorted(repo.glob("samples/**/*.log")) + sorted(CORPUS.glob("**/*.log"))
+    assert logs
+    for path in logs:
+        head = path.read_bytes()[:SNIFF_SIZE]
+        for pattern in (DATED_LINE, TAB_LINE):
+            assert count_lines(pattern, head) == len(pattern.findall(head)), path

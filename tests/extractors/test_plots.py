@@ -129,3 +129,36 @@ def test_seed_eb_dir() -> None:
     assert [p.partition("/")[0] for p in facts["plots.gaincal.ampli_inf"].value] == [
         "uid___A002_Xdd9c61_X66d.ms.split.ampli_short_inf.plots",
         "uid___A002_Xdd9c61_X66d.ms.split.flux_inf.plots"]
+
+
+def test_candidates_from_one_listing_are_those_of_is_file_and_is_dir(tmp_path: Path) -> None:
+    """Links (to a plot, to a plot folder, nowhere, to themselves), a FIFO, a CASA table
+    named like a plot folder: the listing gives what ``is_file``/``is_dir`` per entry gave."""
+    import os
+
+    from qa2docs.extractors.plots import _is_casa_table, _plot_files
+    eb = tmp_path / "eb"
+    (eb / "x.ms.wvr.plots").mkdir(parents=True)
+    (eb / "x.ms.wvr.plots" / "a.png").write_bytes(b"")
+    (eb / "table.plots").mkdir()
+    (eb / "table.plots" / "table.dat").write_bytes(b"")
+    (eb / "table.plots" / "b.png").write_bytes(b"")
+    (eb / "Top.PNG").write_bytes(b"")
+    (eb / "linked.png").symlink_to(eb / "Top.PNG")
+    (eb / "linked.plots").symlink_to(eb / "x.ms.wvr.plots")
+    (eb / "nowhere.png").symlink_to(eb / "gone")
+    (eb / "loop.png").symlink_to(eb / "loop.png")
+    os.mkfifo(eb / "fifo.png")
+
+    def before(eb_dir: Path):  # the candidates as they were found before the listing
+        for entry in sorted(eb_dir.iterdir()):
+            if entry.is_file() and entry.suffix.lower() in {".png", ".jpg", ".jpeg", ".pdf"}:
+                yield entry, [entry.name]
+            elif (entry.is_dir() and "plots" in entry.name.lower()
+                  and not _is_casa_table(entry)):
+                for plot in _plot_files(entry):
+                    yield plot, [entry.name, plot.relative_to(entry).as_posix()]
+
+    found = list(PlotsExtractor._candidates(eb))
+    assert found == list(before(eb))
+    assert [p.name for p, _ in found] == ["Top.PNG", "a.png", "linked.png", "a.png"]

@@ -227,10 +227,73 @@ def test_empty_text() -> None:
 def test_argument_text_is_what_ast_gives(source: str) -> None:
     """The argument text, cut from lines split once per call, equals
     ``ast.get_source_segment`` (multi-byte characters, CR/CRLF ends, a form feed)."""
-    from qa2docs.extractors.pyscript import _LINE, _segment
+    from qa2docs.extractors.pyliteral import LINE, source_segment
 
     node = ast.parse(source, mode="eval").body
-    lines = _LINE.findall(source)
+    lines = LINE.findall(source)
     values = node.args + [kw.value for kw in node.keywords]
-    assert [_segment(lines, v) for v in values] == [ast.get_source_segment(source, v)
-                                                   for v in values]
+    assert [source_segment(lines, v) for v in values] == [
+        ast.get_source_segment(source, v) for v in values]
+
+
+CONSTANTS = ["'a'", "u'b'", "b'c'", "1", "-1", "1.5e-4", "1j", "True", "None", "...",
+             "'''x\ny'''", "0x1F", "1_000"]
+
+
+@pytest.mark.parametrize("source", CONSTANTS)
+def test_literal_of_a_constant_is_what_literal_eval_gives(source: str) -> None:
+    node = ast.parse(source, mode="eval").body
+    value = literal(node)
+    assert value == ast.literal_eval(node) and type(value) is type(ast.literal_eval(node))
+
+
+def _reference_statements(script: PyScript) -> tuple[list, dict]:
+    """The statements and comments the reader's loop made before it was tightened: every
+    item of ``_tokens()`` looked at in turn."""
+    import tokenize
+    from qa2docs.extractors.pyscript import NOISE
+    statements, comments, tokens = [], {}, []
+    for item in script._tokens():
+        if isinstance(item, Problem):
+            statements.append((tokens, item))
+            tokens = []
+        elif item.type == tokenize.COMMENT:
+            comments[item.start[0]] = item.string
+        elif item.type in (tokenize.NEWLINE, tokenize.ENDMARKER):
+            if tokens:
+                statements.append((tokens, None))
+            tokens = []
+        elif item.type not in NOISE:
+            tokens.append(item)
+    return statements, comments
+
+
+BROKEN = (
+    "x = 1  # one\n"
+    "if x:\n    y = 'unterminated\n  w = 2\n"  # a dedent error: reading restarts after it
+    "print 'py2', `x`\n"                      # Python 2, a backtick (an ERRORTOKEN)
+    "\tif a:\n        b(c = [1,\n# inside\n2])\n"
+    's = """long\nstring""" ; t(u)\n'
+    "z = (1,\n"                               # the file ends inside a bracket
+)
+
+
+@pytest.mark.parametrize("indentation", [True, False])
+@pytest.mark.parametrize("text", [PY2, BROKEN, "", "\n\n# only a comment", "a(\n"])
+def test_statements_and_comments_are_those_of_every_token_in_turn(text: str,
+                                                                   indentation: bool) -> None:
+    script = PyScript(text, indentation=indentation)
+    statements, comments = _reference_statements(script)
+    assert [(s.tokens, s.problem) for s in script.statements] == statements
+    assert script.comments == comments
+    if text == BROKEN:
+        assert len(script.problems) == 1 + indentation and comments
+
+
+def test_calls_at_statement_ends_dots_and_spaces() -> None:
+    """Names at the end of a statement, a trailing dot, spaced dots, calls on a call."""
+    script = PyScript("x = a.b.\nf\ng .h (1)\nk(2)(3)\nlambda: m(4)\nn.(5)\np.q\n"
+                      "print (r)\nif s(): t.u.v()\nw[0](6)\n", indentation=False)
+    assert [(c.name, c.line, c.closed) for c in script.calls] == [
+        ("g.h", 3, True), ("k", 4, True), ("m", 5, True), ("print", 8, True), ("s", 9, True),
+        ("t.u.v", 9, True)]

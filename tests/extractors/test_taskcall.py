@@ -58,3 +58,26 @@ def test_equal_calls_give_distinct_params(tmp_path):
     assert first.params == second.params and first.params is not second.params
     first.params["antenna"].append("DV12")
     assert second.params["antenna"] == ["DV11"]
+
+
+def test_private_copy_is_a_deep_copy_of_any_logged_call():
+    import copy
+
+    from qa2docs.extractors.taskcall import parse_task_call, private_copy
+    text = ("flagdata( vis='a.ms', spw=[0, [1, 2]], mode={'a': [1.5, None, True], 'b': {}}, "
+            "t=(1, [2]), s={1, 2}, f=frozenset, b=b'x', c=1j, e=..., x=a.b(1), n=-3 )")
+    params = parse_task_call(text)
+    assert params is not None and params["x"] == "a.b(1)"
+    copied = private_copy(params)
+    assert copied == copy.deepcopy(params) == params
+
+    def mutables(value, found):
+        if isinstance(value, (dict, list, set, tuple)):
+            if not isinstance(value, tuple):
+                found.append(value)
+            for item in (value.values() if isinstance(value, dict) else value):
+                mutables(item, found)
+        return found
+
+    ours = {id(m) for m in mutables(params, [])}
+    assert ours and not ours & {id(m) for m in mutables(copied, [])}

@@ -13,6 +13,7 @@ import ast
 import textwrap
 import tokenize
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Callable
 
 from qa2docs.extractors.pyscript import Arg, NotLiteral, PyScript, closing
@@ -32,24 +33,61 @@ class Expr:
     source: str
 
 
-@dataclass
+@dataclass(eq=False)
 class Call:
-    """One call found in the script: name as written, place, parsed arguments."""
+    """One call found in the script: name as written, place, parsed arguments.
+
+    The arguments are parsed and their values read when first asked for (most calls of a
+    script, ``print``, ``os.system``, ``casalog.post``, are never asked); the excerpt too.
+    """
 
     name: str
     line: int
     end_line: int
-    excerpt: str
-    args: list[Any] = field(default_factory=list)
-    kwargs: dict[str, Any] = field(default_factory=dict)
-    kw_lines: dict[str, int] = field(default_factory=dict)
-    parsed: bool = False
-    step: int | None = None
+    step: int | None
+    found: PyCall = field(repr=False)
+    """The call as the reader found it (closed)."""
+    lines: list[str] = field(repr=False)
+    """The script's lines."""
 
-    @property
+    @cached_property
     def task(self) -> str:
         """The last part of the dotted name (``es.fixForCSV2555`` -> ``fixForCSV2555``)."""
         return self.name.rsplit(".", 1)[-1]
+
+    @cached_property
+    def excerpt(self) -> str:
+        """The call's lines, dedented."""
+        return textwrap.dedent("".join(self.lines[self.line - 1:self.end_line])).rstrip()
+
+    @property
+    def args(self) -> list[Any]:
+        """The positional arguments' values (literal, else :class:`Expr`)."""
+        return self._values[0]
+
+    @property
+    def kwargs(self) -> dict[str, Any]:
+        """The keyword arguments' values by name (literal, else :class:`Expr`)."""
+        return self._values[1]
+
+    @property
+    def kw_lines(self) -> dict[str, int]:
+        """The line each keyword argument ends on."""
+        return self._values[2]
+
+    @property
+    def parsed(self) -> bool:
+        """Whether the arguments parsed (else ``args`` and ``kwargs`` are empty)."""
+        return self.found.arguments is not None
+
+    @cached_property
+    def _values(self) -> tuple[list[Any], dict[str, Any], dict[str, int]]:
+        arguments = self.found.arguments
+        if arguments is None:
+            return [], {}, {}
+        return ([_literal(a) for a in arguments.positional],
+                {key: _literal(arg) for key, arg in arguments.keywords.items()},
+                {key: arg.line for key, arg in arguments.keywords.items()})
 
     def text(self, key: str) -> str | None:
         """The keyword's value when it is a literal string, else None."""
@@ -190,18 +228,9 @@ def _literal(arg: Arg) -> Any:
 
 def _make_call(script: CalScript, found: PyCall,
                warn: Callable[[int | None, str], None]) -> Call:
-    excerpt = textwrap.dedent("".join(script.lines[found.line - 1:found.end_line])).rstrip()
-    call = Call(name=found.name, line=found.line, end_line=found.end_line, excerpt=excerpt,
-                step=_step_of(script, found.line))
-    arguments = found.arguments
-    if arguments is None:
-        if call.task in RELEVANT_CALLS:
-            warn(call.line, f"cannot parse the arguments of {call.name}: {found.error}")
-            script.unparsed = True
-        return call
-    call.args = [_literal(a) for a in arguments.positional]
-    for key, arg in arguments.keywords.items():
-        call.kwargs[key] = _literal(arg)
-        call.kw_lines[key] = arg.line
-    call.parsed = True
+    call = Call(found.name, found.line, found.end_line, _step_of(script, found.line), found,
+                script.lines)
+    if call.task in RELEVANT_CALLS and found.arguments is None:
+        warn(call.line, f"cannot parse the arguments of {call.name}: {found.error}")
+        script.unparsed = True
     return call

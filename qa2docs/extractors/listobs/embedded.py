@@ -128,6 +128,8 @@ class _Quiet:
 def _last_complete(path: Path, scanner: LogScanner, starts: list[tuple[int, int]]
                    ) -> list[tuple[int, int]]:
     """The start of one MS's last complete summary (all starts if none is complete)."""
+    if len(starts) == 1:  # that one either way: no trial parse
+        return starts
     for start in reversed(starts):
         trial = Parser(_Quiet(), path)  # type: ignore[arg-type]
         _read_summary(trial, scanner, *start)

@@ -132,3 +132,38 @@ def test_a_one_panel_comparison_breaks_its_title_in_two_lines():
     assert "derived from three" in draw_flux_comparison(A_EBS).get_suptitle()  # 2 panels
     assert "derived\nfrom" in draw_flux_comparison(
         {"X0": {"flux_densities": B_EBS["Y0"]["flux_densities"][:4]}}).get_suptitle()
+
+
+def test_each_eb_report_gets_the_one_drawing_with_its_eb_picked_out(monkeypatch):
+    """FluxFigure draws the SB's comparison once; an EB with fluxes gets it with a rule that
+    picks it out, an EB without any gets a reason instead, a lone EB the figure as it is."""
+    import base64
+    from types import SimpleNamespace
+
+    from qa2docs.collect.factset import FactSet
+    from qa2docs.criteria import fluxcompare
+    from qa2docs.models.facts import make_fact
+    from qa2docs.report.plots import FluxFigure
+
+    def factset(name, values):
+        facts = {k: make_fact(k, v, "test", "f") for k, v in values.items()}
+        return FactSet(name, facts, list(facts.values()), [], [])
+
+    drawn = []
+    real = fluxcompare.draw_flux_comparison
+    monkeypatch.setattr(fluxcompare, "draw_flux_comparison",
+                        lambda per_eb: drawn.append(list(per_eb)) or real(per_eb))
+    ebs = [SimpleNamespace(short=s) for s in ("Y0", "Y1", "Y2")]
+    sets = [factset("Y0", B_EBS["Y0"]), factset("Y1", B_EBS["Y1"]), factset("Y2", {})]
+    figure = FluxFigure(SimpleNamespace(ebs=ebs), sets, factset("sb", {}))
+    svg = lambda image: base64.b64decode(image.src.split(",", 1)[1])  # noqa: E731
+    whole = svg(figure.whole())
+    second = svg(figure.for_eb(ebs[1]))
+    assert second == fluxcompare.emphasise_eb(whole, 1) != whole
+    assert svg(figure.for_eb(ebs[0])) == fluxcompare.emphasise_eb(whole, 0)
+    assert figure.for_eb(ebs[2]).src is None
+    assert figure.for_eb(ebs[2]).missing == "no fluxscale result with a frequency to plot"
+    assert drawn == [["Y0", "Y1"]]  # one drawing for the SB and every EB
+
+    alone = FluxFigure(SimpleNamespace(ebs=ebs[:1]), sets[:1], factset("sb", {}))
+    assert svg(alone.for_eb(ebs[0])) == svg(alone.whole())  # nothing to fade

@@ -275,6 +275,39 @@ def test_active_version_check_wins_over_a_commented_one(tmp_path: Path) -> None:
         "4.3.1", None)
 
 
+RESULTS_ABOVE_CALLS = """\
+vislist = ['a.ms.split.cal.contsub']
+tclean(vis=vislist, imagename='src.A.cube', specmode='cube')
+
+# Image cube for source B:
+# Beam: 0.08"x0.04"
+# RMS: 1.09 mJy/beam
+tclean(vis=vislist, imagename='src.B.cube', specmode='cube')
+# RMS: 2.5 mJy/beam
+tclean(vis=vislist, imagename='src.C.cube', specmode='cube')
+
+# RMS: 3.1 mJy/beam
+"""
+
+
+def test_results_written_on_top_of_a_call_are_that_calls(tmp_path: Path) -> None:
+    # NA-template scripts write "#Beam / #RMS" right above the clean call they describe.
+    v = values(write(tmp_path, "scriptForImaging.py", RESULTS_ABOVE_CALLS))
+    assert [(r["line"], r["image"]) for r in v["imaging.rms"]] == [
+        (6, "src.B.cube"), (8, None), (11, "src.C.cube")]  # 8 touches two calls: either
+    assert [(b["line"], b["image"]) for b in v["imaging.beam"]] == [(5, "src.B.cube")]
+
+
+def test_requested_values_under_a_requirements_heading_are_not_achieved(
+        tmp_path: Path) -> None:
+    text = ("tclean(vis='a.ms', imagename='cont', specmode='mfs')\n\n"
+            "#Science Goal requirements: \n#RMS 5.85 mJy in 0.728 MHz bandwidth\n"
+            "#Angular resolution 1.0 arcsec\n\n#RMS 4.2 mJy\n")
+    v = values(write(tmp_path, "scriptForImaging.py", text))
+    assert [(r["line"], r["value"], r["image"]) for r in v["imaging.rms"]] == [
+        (7, 4.2, "cont")]
+
+
 def test_pi_script_with_a_version_check(tmp_path: Path) -> None:
     path = write(tmp_path, "scriptForPI.py", "import re\n"
                  "if re.search('^5.6.1', casaVersion) == None:\n"

@@ -99,16 +99,23 @@ def _presence(ex: SbExtractor, field_id: str, calls: list[Call], script: Script,
 def _achieved(ex: SbExtractor, script: Script, cleans: list[Call], path: Path) -> Iterator[Fact]:
     found: dict[str, list[dict[str, Any]]] = {"imaging.rms": [], "imaging.beam": []}
     evidence: dict[str, list[Provenance]] = {"imaging.rms": [], "imaging.beam": []}
+    blocks = _CommentBlocks(script.lines)
+    requested = False  # in a comment block headed "# Science Goal requirements:"
     for number, line in enumerate(script.lines, 1):
         stripped = line.strip()
         if not stripped.startswith("#"):
+            requested = False
             continue
-        above = [c for c in cleans if c.end_line < number]
-        image = above[-1].args.get("imagename") if above else None
+        measures = list(_measures(stripped))
+        if not measures and stripped.endswith(":") and NOT_ACHIEVED.search(stripped):
+            requested = True
+        if requested:
+            continue
+        image = _image_of_comment(blocks, cleans, number)
         source = None
         if named := NAMED_RESULT.match(stripped):  # its image wherever the line stands
             image, source = _named_image(cleans, named["name"], image), named["name"]
-        for field_id, entry in _measures(stripped):
+        for field_id, entry in measures:
             entry.update(image=image if isinstance(image, str) else None, line=number)
             if source is not None:
                 entry["source"] = source
@@ -119,6 +126,35 @@ def _achieved(ex: SbExtractor, script: Script, cleans: list[Call], path: Path) -
         if entries:
             yield Fact(field=field_id, value=entries, provenance=tuple(evidence[field_id]),
                        rank=RANK_SCRIPT)
+
+
+class _CommentBlocks:
+    """Where each run of comment lines starts and ends: the lines just outside it (1-based;
+    0 or len+1 past the file's ends), a blank line or code ending a run."""
+
+    def __init__(self, lines: list[str]):
+        comment = [line.strip().startswith("#") for line in lines]
+        self.before = [0] * (len(lines) + 2)
+        self.after = [len(lines) + 1] * (len(lines) + 2)
+        for number in range(1, len(lines) + 1):
+            self.before[number] = (self.before[number - 1] if number > 1 and comment[number - 2]
+                                   else number - 1)
+        for number in range(len(lines), 0, -1):
+            self.after[number] = (self.after[number + 1] if number < len(lines) and comment[number]
+                                  else number + 1)
+
+
+def _image_of_comment(blocks: _CommentBlocks, cleans: list[Call], number: int) -> Any:
+    """The imagename a result comment at line *number* speaks of: the clean call its comment
+    block stands right on top of (``# RMS: 1.09 mJy/beam`` then ``tclean(...)``, no blank line
+    between), else the clean call above it; None when the block touches both calls."""
+    above = [c for c in cleans if c.end_line < number]
+    below = next((c for c in cleans if c.line > number), None)
+    if below is not None and blocks.after[number] == below.line:
+        if above and blocks.before[number] == above[-1].end_line:
+            return None  # between two calls with no blank line: either could be meant
+        return below.args.get("imagename")
+    return above[-1].args.get("imagename") if above else None
 
 
 def _named_image(cleans: list[Call], name: str, above: Any) -> str | None:

@@ -429,3 +429,25 @@ def test_an_unparsable_relevant_call_warns_at_once_others_never(tmp_path: Path) 
     assert script.unparsed and not script.named("setjy")[0].parsed
     assert script.named("setjy")[0].kwargs == {} and script.calls[0].args == []
     assert not script.calls[0].parsed
+
+
+@pytest.mark.parametrize("asdm, uid, note", [
+    ("uid___A002_Xd80784_X26be_v1", "uid___A002_Xd80784_X26be",
+     "importasdm reads uid___A002_Xd80784_X26be_v1, a renamed copy of uid___A002_Xd80784_X26be"),
+    ("/data/uid___A002_Xd80784_X26be_copy2", "uid___A002_Xd80784_X26be",
+     "importasdm reads uid___A002_Xd80784_X26be_copy2, a renamed copy of uid___A002_Xd80784_X26be"),
+    ("uid___A002_Xd80784_X26be.asdm.sdm", "uid___A002_Xd80784_X26be", None),
+    ("uid___A002_X1_X2_X3", "uid___A002_X1_X2_X3", None),  # not a uid and a tag: as written
+    ("myasdm", "myasdm", None),
+])
+def test_the_uid_of_a_renamed_asdm_copy(tmp_path: Path, asdm: str, uid: str, note) -> None:
+    """Reducers re-import an ASDM under a new name (``<uid>_v1``): the uid is its head."""
+    path = tmp_path / "scriptForCalibration.py"
+    path.write_text("thesteps = []\nstep_title = {0: 'Import of the ASDM'}\n\n"
+                    "mystep = 0\nif(mystep in thesteps):\n"
+                    f"  importasdm('{asdm}', asis='Antenna Station Receiver Source CalAtmosphere "
+                    "CalWVR CorrelatorMode SBSummary', bdfflags=True, lazy=False)\n")
+    facts, _ = run(path)
+    assert facts["asdm_uid"].value == uid
+    assert facts["asdm_uid"].note == note
+    assert facts["asdm_uid"].provenance[0].line == 6

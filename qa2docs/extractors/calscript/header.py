@@ -37,17 +37,28 @@ def header(fb: FactBuilder) -> Iterator[Fact | None]:
             break
 
 
+_RENAMED_RE = re.compile(r"^(uid___A\d{3}_X[0-9A-Za-z]+_X[0-9A-Za-z]+)_(?!X)[0-9A-Za-z]")
+"""A reducer's renamed copy of an ASDM: ``uid___A002_Xd80784_X26be_v1`` (the uid, then ``_``
+and a tag that is not a further ``X`` part)."""
+
+
 def asdm_uid(fb: FactBuilder) -> Fact | None:
-    """The ASDM uid from importasdm, else from the file name."""
+    """The ASDM uid from importasdm (the uid of a renamed copy: ``<uid>_v1``), else from the
+    file name."""
     from_name = uid_of_name(fb.filename)
     for call in fb.s.named("importasdm"):
         asdm = call.text("asdm") or (call.args[0] if call.args and
                                      isinstance(call.args[0], str) else None)
         if asdm:
-            uid = uid_of_name(asdm) or Path(asdm).name  # no archive suffix (.asdm.sdm)
-            note = (f"the file name says {from_name}"
-                    if from_name and from_name != uid else None)
-            return fb.fact("asdm_uid", uid, [call], note)
+            uid = uid_of_name(asdm)  # no archive suffix (.asdm.sdm)
+            notes = []
+            if uid is None and (renamed := _RENAMED_RE.match(Path(asdm).name)):
+                uid = renamed.group(1)
+                notes.append(f"importasdm reads {Path(asdm).name}, a renamed copy of {uid}")
+            uid = uid or Path(asdm).name
+            if from_name and from_name != uid:
+                notes.append(f"the file name says {from_name}")
+            return fb.fact("asdm_uid", uid, [call], "; ".join(notes) or None)
     if from_name:
         return fb.fact("asdm_uid", from_name, [(None, None, fb.filename)])
     return None

@@ -121,3 +121,16 @@ def test_wvr_window_has_no_band(tmp_path: Path) -> None:
     assert bands == {"BB_1#SQLD": 7, "WVR#NOMINAL": None,
                      "X904107190#ALMA_RB_07#BB_1#SW-01#FULL_RES": 7}
     assert facts["bands"].value == [7]
+
+
+def test_listing_cut_off_in_its_scans_tells_no_scans(tmp_path: Path) -> None:
+    """A listfile truncated inside its scan table (a partial copy): its header still tells the
+    MS, observer and times, but its scans are only the first ones; they were given as the
+    EB's scans, without a word."""
+    cut = HEAD.split("   ObservationID = 1")[0]
+    facts, warnings = run(tmp_path / "concat_two_ebs.ms.listobs", cut)
+    assert {"scans", "fields_by_intent", "bandwidth_switching"}.isdisjoint(facts)
+    assert facts["observer"].value == "someone" and "observation" in facts
+    assert warnings == ["concat_two_ebs.ms.listobs:12: listobs cut off in its scan table "
+                        "(no Fields table follows): not used for bandwidth_switching, "
+                        "fields_by_intent, scans"]

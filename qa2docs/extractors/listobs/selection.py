@@ -36,6 +36,9 @@ EB_WIDE = frozenset({"data_records", "observation", "scans", "fields_by_intent",
                      "bandwidth_switching", "all_spws"})
 SPW_FACTS = frozenset({"spws", "bands", "correlator_mode"})
 ANTENNA_FACTS = frozenset({"antennas", "antenna_count", "array"})
+CUT_IN_SCANS = frozenset({"scans", "fields_by_intent", "bandwidth_switching"})
+"""What a summary cut off inside its scan table (a truncated file: no Fields table follows
+the scans) cannot tell: its scans are only the first ones."""
 
 
 def call_selection(text: str) -> str | None:

@@ -162,7 +162,8 @@ class AsdmExtractor(Extractor):
             self.warn(self._where(xml.name), err.line, f"malformed XML: {err.message}")
             return None
         except defusedxml.DefusedXmlException as err:
-            self.warn(self._where(xml.name), None, f"refused unsafe XML: {err}")
+            self.warn(self._where(xml.name), getattr(err, "line", None),
+                      f"refused unsafe XML: {_refused(err)}")
             return None
         except (LookupError, ValueError) as err:   # an encoding= the parser cannot use
             self.warn(self._where(xml.name), 1, f"cannot decode the table: {err}")
@@ -337,3 +338,12 @@ class AsdmExtractor(Extractor):
         yield self._fact("pwv", {"median_mm": median_mm}, "CalWVR", self._line(rows[0], "water"),
                          f"water: {rows[0].get('water')} m (first of {len(rows)} rows)",
                          note=f"median of {len(water)} CalWVR water values")
+
+
+def _refused(err: defusedxml.DefusedXmlException) -> str:
+    """What defusedxml refused, in words (its repr lists every empty argument)."""
+    if isinstance(err, defusedxml.EntitiesForbidden):
+        return f"entity declaration '{err.name}' (entities are never expanded)"
+    if isinstance(err, defusedxml.ExternalReferenceForbidden):
+        return f"external reference '{err.sysid}'"
+    return type(err).__name__

@@ -14,7 +14,8 @@ from __future__ import annotations
 import xml.parsers.expat as expat
 from typing import Any, BinaryIO
 
-from defusedxml.common import EntitiesForbidden, ExternalReferenceForbidden
+from defusedxml.common import (DefusedXmlException, EntitiesForbidden,
+                               ExternalReferenceForbidden)
 
 
 class MalformedXml(Exception):
@@ -45,8 +46,9 @@ class TableReader:
         self._text: list[str] = []
 
     def read(self, stream: BinaryIO) -> None:
-        """Parse the table in *stream*; :class:`MalformedXml`, defusedxml's exceptions,
-        LookupError / ValueError (an unknown ``encoding=``) or OSError when it cannot."""
+        """Parse the table in *stream*; :class:`MalformedXml`, defusedxml's exceptions (with
+        the ``line`` of the refused declaration), LookupError / ValueError (an unknown
+        ``encoding=``) or OSError when it cannot."""
         parser = expat.ParserCreate(None, intern=None)
         parser.StartElementHandler = self._start
         parser.EndElementHandler = self._end
@@ -62,6 +64,9 @@ class TableReader:
             parser.ParseFile(stream)
         except expat.ExpatError as err:
             raise MalformedXml(err.lineno, expat.ErrorString(err.code)) from err
+        except DefusedXmlException as err:
+            err.line = parser.CurrentLineNumber  # type: ignore[attr-defined]
+            raise
         finally:
             self._parser = None  # the parser's handlers point back here
 

@@ -188,6 +188,17 @@ def test_entity_declarations_are_refused(tmp_path: Path) -> None:
     assert facts["observer"].value == "O'Brien & co"
 
 
+def test_refused_entity_warning_tells_its_line(tmp_path: Path) -> None:
+    """Held-out check (session 5): the warning was ``FILE:?: ... EntitiesForbidden(name='a',
+    system_id=None, ...)``; it now names the line of the declaration and the entity."""
+    bomb = ('<?xml version="1.0"?>\n\n<!DOCTYPE x [\n<!ENTITY a "aaaaaaaaaa">]>\n'
+            "<AntennaTable> <row> <name> &a; </name> </row> </AntennaTable>\n")
+    _, extractor = run(make_asdm(tmp_path, Antenna=bomb))
+    assert [str(w) for w in extractor.warnings] == [
+        "uid___A002_Xdd9c61_X66d/Antenna.xml:4: refused unsafe XML: entity declaration 'a' "
+        "(entities are never expanded)"]
+
+
 def summary_row(goals: str, weather: str = '1 1 "maxPWVC = 1.2 mm"') -> str:
     return (f"<sBSummaryId> SBSummary_0 </sBSummaryId> <scienceGoal> {goals} </scienceGoal> "
             f"<weatherConstraint> {weather} </weatherConstraint>")

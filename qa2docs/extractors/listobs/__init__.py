@@ -71,7 +71,7 @@ from qa2docs.extractors.listobs.scans import (
     on_source,
     spw_set,
 )
-from qa2docs.extractors.listobs.selection import selection_reasons, undecided
+from qa2docs.extractors.listobs.selection import CUT_IN_SCANS, selection_reasons, undecided
 from qa2docs.extractors.listobs.tables import array_kind, correlator_mode, is_candidate
 from qa2docs.models.facts import Fact, make_fact
 
@@ -125,6 +125,12 @@ class ListobsExtractor(Extractor):
             self.warn(path.name, block.start_line or None,
                       f"listobs of a selection ({'; '.join(reasons)}): not used for "
                       f"{', '.join(sorted(skipped))}")
+        if block.scan_rows and "fields" not in block.declared:
+            skipped |= CUT_IN_SCANS
+            scans = block.evidence["scans"]
+            self.warn(path.name, scans.end_line or scans.line,
+                      "listobs cut off in its scan table (no Fields table follows): not used "
+                      f"for {', '.join(sorted(CUT_IN_SCANS))}")
         base = RANK_IN_LOG if block.embedded else RANK_LISTFILE
         split = ".split" in path.name or ".split" in (block.ms_path or "")
         for field_id, value, key in self._values(block):

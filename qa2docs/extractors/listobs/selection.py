@@ -8,7 +8,10 @@ SOURCE table. A selection is known from:
 - the ``listobs(...)`` call CASA echoes in the log before the summary, with a non-empty
   selection parameter (and ``selectdata`` not False);
 - a Sources table naming fields the Fields table does not list (a field, scan or intent
-  selection);
+  selection); in a concatenation (scans of several ObservationIDs) a name that only lengthens
+  or shortens a listed field's name (``J1733-130`` for ``J1733-1304``) is no such field:
+  ``concat`` merges the fields at one position under the first EB's name and keeps every EB's
+  SOURCE rows;
 - spectral window ids that do not run 0, 1, 2, ... (a spw selection: a whole MS, split or
   not, lists every window from 0).
 
@@ -33,6 +36,9 @@ EB_WIDE = frozenset({"data_records", "observation", "scans", "fields_by_intent",
                      "bandwidth_switching", "all_spws"})
 SPW_FACTS = frozenset({"spws", "bands", "correlator_mode"})
 ANTENNA_FACTS = frozenset({"antennas", "antenna_count", "array"})
+CUT_IN_SCANS = frozenset({"scans", "fields_by_intent", "bandwidth_switching"})
+"""What a summary cut off inside its scan table (a truncated file: no Fields table follows
+the scans) cannot tell: its scans are only the first ones."""
 
 
 def call_selection(text: str) -> str | None:
@@ -51,14 +57,25 @@ def call_selection(text: str) -> str | None:
 def selection_reasons(block: Block) -> list[str]:
     """Why *block* is the summary of a selection (empty: it covers the whole MS)."""
     reasons = [f"the listobs call selects {block.call_selection}"] if block.call_selection else []
-    names = {f["name"] for f in block.fields}
-    missing = [s for s in dict.fromkeys(block.sources) if s not in names]
+    missing = _missing_sources(block)
     if block.fields and missing:
-        reasons.append(f"the Sources table names {', '.join(missing)}, absent from its Fields table")
+        reasons.append(f"the Sources table names {', '.join(missing)}, "
+                       "absent from its Fields table")
     ids = [s["id"] for s in block.spws]
     if ids and sorted(ids) != list(range(len(ids))):
         reasons.append(f"its spectral windows are {', '.join(map(str, ids))} only")
     return reasons
+
+
+def _missing_sources(block: Block) -> list[str]:
+    """The Sources table's names no listed field bears (name variants of a concatenation
+    excepted)."""
+    names = {f["name"] for f in block.fields}
+    missing = [s for s in dict.fromkeys(block.sources) if s not in names]
+    if len({r["obs_id"] for r in block.scan_rows}) > 1:
+        missing = [s for s in missing
+                   if not any(n.startswith(s) or s.startswith(n) for n in names)]
+    return missing
 
 
 def undecided(block: Block, reasons: list[str]) -> frozenset[str]:

@@ -33,6 +33,9 @@ _ANTENNA_ROW = re.compile(
     r"^\s*(?P<id>\d+)\s+(?P<name>\S+)\s+(?P<station>\S+)\s+(?P<diam>\d+(?:\.\d*)?)\s*m\b")
 _ANTENNA_SHORT = re.compile(r"'(?P<name>[^']+)'\s*=\s*'(?P<station>[^']*)'")
 _BAND_NAME = re.compile(r"ALMA_RB_(\d\d)")
+_WVR_NAME = re.compile(r"(?:^|#)WVR(?:#|$)")
+"""The water vapour radiometer windows (``WVR#NOMINAL``, 183 GHz): no receiver band of their
+own (the frequency falls inside Band 5)."""
 _SOURCE_ROW = re.compile(r"^\s*(?P<id>\d+)\s+(?P<name>\S.*?)\s+(?P<spw>\d+|any)(?:\s|$)")
 
 
@@ -133,7 +136,8 @@ def _spw(spw_id: int, name: str, nchan: int, values: dict[str, float]) -> dict[s
     center = (values["center_mhz"] * 1e6 if "center_mhz" in values
               else ch0 + width * (nchan - 1) / 2)
     match = _BAND_NAME.search(name)
-    band = int(match.group(1)) if match else band_from_frequency(center)
+    band = (int(match.group(1)) if match
+            else None if _WVR_NAME.search(name) else band_from_frequency(center))
     return {"id": spw_id, "name": name, "nchan": nchan, "chan_width_hz": round(width, 3),
             "total_bw_hz": round(values["total_bw_khz"] * 1e3, 3), "center_hz": round(center, 3),
             "ref_freq_hz": round(ch0, 3), "band": band}

@@ -25,7 +25,9 @@ process) while sampling the total RSS of the whole process tree every 0.2 s:
 one). Every first run starts with the reports, batch state and fact caches removed.
 
 Beside them, the yardstick from the same run: ``cp -r`` of the whole tree (the I/O floor)
-and the load average before each command.
+and before each command the load average and ``cal``, the best CPU time of a fixed
+pure-Python loop (``bench_pdf.calibrate``: 0.088 - 0.092 s on a quiet host; a shared host's
+neighbours stretch it, and every CPU figure of the same run with it).
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+
+from bench_pdf import calibrate  # the CPU yardstick: this host's speed before each command
 
 REPO = Path(__file__).resolve().parents[1]
 SB = "B6_IRAS12345"
@@ -178,6 +182,7 @@ def timed(argv: list[str], extra_pids=()) -> dict:
     """Run *argv* under ``/usr/bin/time -v``; wall, cpu, max RSS (MB) of the largest process,
     peak summed RSS of the tree (MB), its stdout's last line, the load average before."""
     load = os.getloadavg()[0]
+    cal = calibrate()
     env = dict(os.environ, PYTHONPATH=str(REPO))
     proc = subprocess.Popen(["/usr/bin/time", "-v", *argv], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env=env)
@@ -189,7 +194,7 @@ def timed(argv: list[str], extra_pids=()) -> dict:
     got = {k: re.search(v, err).group(1) for k, v in _TIME_FIELDS.items()}
     return {"wall": _wall(got["wall"]), "cpu": float(got["user"]) + float(got["sys"]),
             "maxrss": int(got["maxrss_kb"]) / 1024, "tree_rss": sampler.peak,
-            "samples": sampler.samples, "load": load, "rc": proc.returncode,
+            "samples": sampler.samples, "load": load, "cal": cal, "rc": proc.returncode,
             "last": (out.strip().splitlines() or [""])[-1],
             "errors": [line for line in err.splitlines() if line.startswith("qa2docs:")]}
 
@@ -198,7 +203,8 @@ def show(label: str, r: dict) -> None:
     mid = r["samples"][len(r["samples"]) // 2:] if r["samples"] else [0]
     print(f"{label:<34} wall {r['wall']:7.2f} s  cpu {r['cpu']:7.2f} s  "
           f"max RSS {r['maxrss']:6.0f} MB  tree RSS peak {r['tree_rss']:6.0f} MB "
-          f"(2nd half mean {sum(mid) / len(mid):5.0f})  load {r['load']:.1f}  rc {r['rc']}"
+          f"(2nd half mean {sum(mid) / len(mid):5.0f})  load {r['load']:.1f}  "
+          f"cal {r['cal']:.3f} s  rc {r['rc']}"
           f"  | {r['last']}", flush=True)
     for line in r["errors"][:3]:
         print("   ", line)

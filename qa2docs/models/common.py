@@ -9,11 +9,15 @@ from pydantic import AfterValidator, BeforeValidator
 
 PROJECT_CODE_RE = re.compile(r"^(?P<year>\d{4})\.(?P<cycle>[0-9A])\.\d{5}\.[STLVAP]$")
 # The seed's own example (uid___A002_X4sda4d_Xa12) is not hexadecimal: accept alphanumerics.
-ASDM_UID_RE = re.compile(r"^uid___A\d{3}_X[0-9A-Za-z]+_X[0-9A-Za-z]+$")
+_UID = r"uid___A\d{3}_X[0-9A-Za-z]+_X[0-9A-Za-z]+"
+ASDM_UID_RE = re.compile(rf"^{_UID}$")
 # The archive's download names an ASDM folder ``<uid>.asdm.sdm`` (MSs ``<uid>.asdm.sdm.ms``).
 ASDM_SUFFIX = ".asdm.sdm"
-ASDM_DIR_RE = re.compile(r"^uid___A\d{3}_X[0-9A-Za-z]+_X[0-9A-Za-z]+(?:\.asdm\.sdm)?$")
-_UID_AT_START = re.compile(r"^(uid___A\d{3}_X[0-9A-Za-z]+_X[0-9A-Za-z]+)(?![0-9A-Za-z_])")
+ASDM_DIR_RE = re.compile(rf"^{_UID}(?:\.asdm\.sdm)?$")
+_UID_AT_START = re.compile(rf"^({_UID})(?![0-9A-Za-z_])")
+_RENAMED_COPY = re.compile(rf"^({_UID})_(?!X)[0-9A-Za-z]")
+"""A reducer's renamed copy of an ASDM: the uid, ``_`` and a tag that is not a further ``X``
+part (``uid___A002_Xd80784_X26be_v1``)."""
 SB_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}$")
 JIRA_RE = re.compile(r"^SCOPS-\d+$")
 _BLANK_RUN_RE = re.compile(r"\n{3,}")
@@ -46,8 +50,19 @@ def uid_of_name(name: str) -> str | None:
     ``uid___A002_Xbe0d4d_X12f5.asdm.sdm.ms.split`` -> ``uid___A002_Xbe0d4d_X12f5``; a path
     is read by its last part (``/data/uid___A002_X1_X2.asdm.sdm`` -> ``uid___A002_X1_X2``).
     """
-    name = normalize_uid(name).replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
-    m = _UID_AT_START.match(name)
+    m = _UID_AT_START.match(_last_part(name))
+    return m.group(1) if m else None
+
+
+def _last_part(name: str) -> str:
+    """The last part of a path or name, a ``uid://`` address read as the uid."""
+    return normalize_uid(name).replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+
+
+def uid_of_renamed_copy(name: str) -> str | None:
+    """The uid a renamed ASDM copy's name starts with (``uid___A002_X1_X2_v1`` ->
+    ``uid___A002_X1_X2``); None for any other name (a path is read by its last part)."""
+    m = _RENAMED_COPY.match(_last_part(name))
     return m.group(1) if m else None
 
 

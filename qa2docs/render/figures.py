@@ -3,11 +3,11 @@
 A report draws the same kinds of figure for every EB and SB: building a Figure, its axes,
 their ticks and grid costs as much as drawing it. :func:`reused_figure` keeps one figure per
 kind (and grid of panels) per thread and, on each later call, takes off everything the
-previous drawing put on it (lines, error bars, legend, titles, data limits), so
-the figure comes back as it was built: drawing A then B gives B's SVG byte for byte, as a
-fresh figure would (tests/test_figures.py). Drawings give every artist its colour, so the
-property cycle never moves (resetting it costs more than a figure's legend). The caller draws on the axes and calls
-:func:`svg_bytes` (or ``fig.savefig``) before asking for the same kind again.
+previous drawing put on it (lines, error bars, legend, titles, data limits), so the figure
+comes back as it was built: drawing A then B gives B's SVG byte for byte, as a fresh figure
+would (tests/test_figures.py). Drawings give every artist its colour, so the property cycle
+never moves (resetting it costs more than a figure's legend). The caller draws on the axes
+and calls :func:`svg_bytes` (or ``fig.savefig``) before asking for the same kind again.
 
 matplotlib is imported when a figure is first asked for.
 """
@@ -142,11 +142,10 @@ def _svg_canvas(fig: Any) -> None:
             return metrics[key]
 
         def _get_font_height_metrics(self, prop):
-            # what Text._get_layout reads from the font's tables for every text, once (the
-            # figure is at 72 dpi while this renderer draws it: print_svg below)
+            # what Text._get_layout reads from the font's tables for every text, once
             key = ("font height", prop.copy())
             if key not in metrics:
-                metrics[key] = _font_height_metrics(prop, 72)
+                metrics[key] = _font_height_metrics(prop)
             return metrics[key]
 
     class Canvas(FigureCanvasSVG):
@@ -169,10 +168,11 @@ def _svg_canvas(fig: Any) -> None:
     Canvas(fig)
 
 
-def _font_height_metrics(prop: Any, dpi: float) -> tuple[float | None, ...]:
+def _font_height_metrics(prop: Any) -> tuple[float | None, ...]:
     """Ascent, descent and line gap of the font *prop* finds, from its OS/2 or hhea table,
-    as ``matplotlib.text.Text._get_layout`` computes them (None each when neither table is
-    there: matplotlib then measures "lp")."""
+    as ``matplotlib.text.Text._get_layout`` computes them at the 72 dpi the figure has while
+    this renderer draws it (``print_svg`` above); None each when neither table is there
+    (matplotlib then measures "lp")."""
     from matplotlib.font_manager import fontManager, get_font
 
     font = get_font(fontManager._find_fonts_by_props(prop))
@@ -182,6 +182,7 @@ def _font_height_metrics(prop: Any, dpi: float) -> tuple[float | None, ...]:
         table = font.get_sfnt_table(table_name)
         if table is None:
             continue
-        scale = 1 / font.get_sfnt_table("head")["unitsPerEm"] * prop.get_size_in_points() * dpi / 72
+        # matplotlib's own arithmetic (its figure dpi is 72 here), for the same last digit
+        scale = 1 / font.get_sfnt_table("head")["unitsPerEm"] * prop.get_size_in_points() * 72 / 72
         return table[ascent] * scale, -table[descent] * scale, table[gap] * scale
     return None, None, None

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Iterator
 
 from qa2docs.extractors.calscript.builder import FactBuilder
-from qa2docs.models.common import uid_of_name
+from qa2docs.models.common import uid_of_name, uid_of_renamed_copy
 from qa2docs.models.facts import Fact
 
 ASIS_REQUIRED = frozenset({"Antenna", "Station", "CalAtmosphere", "Receiver", "Source"})
@@ -37,11 +37,6 @@ def header(fb: FactBuilder) -> Iterator[Fact | None]:
             break
 
 
-_RENAMED_RE = re.compile(r"^(uid___A\d{3}_X[0-9A-Za-z]+_X[0-9A-Za-z]+)_(?!X)[0-9A-Za-z]")
-"""A reducer's renamed copy of an ASDM: ``uid___A002_Xd80784_X26be_v1`` (the uid, then ``_``
-and a tag that is not a further ``X`` part)."""
-
-
 def asdm_uid(fb: FactBuilder) -> Fact | None:
     """The ASDM uid from importasdm (the uid of a renamed copy: ``<uid>_v1``), else from the
     file name."""
@@ -52,8 +47,7 @@ def asdm_uid(fb: FactBuilder) -> Fact | None:
         if asdm:
             uid = uid_of_name(asdm)  # no archive suffix (.asdm.sdm)
             notes = []
-            if uid is None and (renamed := _RENAMED_RE.match(Path(asdm).name)):
-                uid = renamed.group(1)
+            if uid is None and (uid := uid_of_renamed_copy(asdm)) is not None:
                 notes.append(f"importasdm reads {Path(asdm).name}, a renamed copy of {uid}")
             uid = uid or Path(asdm).name
             if from_name and from_name != uid:
